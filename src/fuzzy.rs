@@ -1,0 +1,33 @@
+//! Did-you-mean: the closest known name to a misspelt one.
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a
+/// plausible typo: at most one edit for short words, two for longer ones, and never
+/// the word itself.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = match word.chars().count() {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    };
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn finds_near_names_only() {
+        assert_eq!(did_you_mean("blok", ["block", "flag"]), Some("block"));
+        assert_eq!(did_you_mean("clusterr", ["cluster", "price"]), Some("cluster"));
+        assert_eq!(did_you_mean("fashon", ["fashion", "craft"]), Some("fashion"));
+        assert_eq!(did_you_mean("zzz", ["block"]), None);
+        assert_eq!(did_you_mean("in", ["is"]), None);
+    }
+}

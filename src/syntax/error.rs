@@ -1,0 +1,77 @@
+//! Syntax errors, in words a policy author reads.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::span::Span;
+
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum SyntaxError {
+    /// The parser met something it did not expect.
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(akar::syntax::unexpected))]
+    Unexpected {
+        expected: String,
+        found: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+        /// The input ended before the item did: more lines may complete it.
+        incomplete: bool,
+    },
+
+    #[error("a rule has two `{clause}` clauses")]
+    #[diagnostic(
+        code(akar::syntax::duplicate_clause),
+        help("keep one `{clause}`; to combine conditions write `{clause} A or B`")
+    )]
+    DuplicateClause {
+        clause: &'static str,
+        #[label("first `{clause}` here")]
+        first: Span,
+        #[label("second `{clause}` here")]
+        second: Span,
+    },
+
+    #[error("a `policy` header has two `{field}` fields")]
+    #[diagnostic(code(akar::syntax::duplicate_field), help("keep one `{field}`"))]
+    DuplicateField {
+        field: &'static str,
+        #[label("first here")]
+        first: Span,
+        #[label("second here")]
+        second: Span,
+    },
+
+    #[error("a `match` can only look at a field, not at a value")]
+    #[diagnostic(
+        code(akar::syntax::match_on_value),
+        help("write the field the arms are compared with, e.g. `match category {{ ... }}`")
+    )]
+    MatchOnValue {
+        #[label("not a field")]
+        span: Span,
+    },
+
+    /// A grammar rule the lowering does not know: a bug in akar, not in the policy.
+    #[error("internal error: unexpected `{rule}` while reading the policy")]
+    #[diagnostic(
+        code(akar::internal),
+        help("this is a bug in akar; please report it with the policy that caused it")
+    )]
+    Internal {
+        rule: String,
+        #[label("here")]
+        span: Span,
+    },
+}
+
+impl SyntaxError {
+    /// True when the input ended in the middle of an item, so that more input could
+    /// complete it. The REPL uses this to continue on the next line.
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, SyntaxError::Unexpected { incomplete: true, .. })
+    }
+}

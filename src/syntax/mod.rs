@@ -1,0 +1,15 @@
+//! Syntax: the pest grammar (`grammar/akar.pest`) read into an AST with spans.
+//!
+//! pest stays in this module: [`parse`] returns plain [`ast`] types and
+//! [`SyntaxError`]s that speak of policies, not of grammar rules.
+
+pub mod ast;
+mod error;
+mod lower;
+mod parser;
+mod span;
+mod words;
+
+pub use error::SyntaxError;
+pub use parser::{Parsed, parse};
+pub use span::Span;

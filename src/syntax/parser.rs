@@ -1,0 +1,130 @@
+//! The pest driver: reads a file one item at a time and turns pest's errors into
+//! [`SyntaxError`]s. pest's types do not leave the `syntax` module.
+
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::ast::File;
+use super::error::SyntaxError;
+use super::lower;
+use super::words;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/akar.pest"]
+pub(super) struct Grammar;
+
+/// A parsed file with every syntax error found in it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parsed {
+    pub file: File,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Parsed {
+    /// True when the only problem is that the input stopped in the middle of an item.
+    pub fn is_incomplete(&self) -> bool {
+        !self.errors.is_empty() && self.errors.iter().all(SyntaxError::is_incomplete)
+    }
+}
+
+/// Words that begin an item: after a syntax error, reading resumes at the next line
+/// that starts with one of them, so one mistake does not hide the rest of the file.
+const ITEM_STARTS: &[&str] = &[
+    "policy", "rate", "let", "subject", "rule", "block", "flag", "allow", "test",
+];
+
+/// Parses a whole policy file, recovering after errors.
+pub fn parse(src: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut pos = skip_trivia(src, 0);
+    while pos < src.len() {
+        match Grammar::parse(Rule::item, &src[pos..]) {
+            Ok(mut pairs) => {
+                let Some(pair) = pairs.next() else { break };
+                let end = pos + pair.as_span().end();
+                match lower::item(pair, pos) {
+                    Ok(item) => parsed.file.items.push(item),
+                    Err(errors) => parsed.errors.extend(errors),
+                }
+                pos = skip_trivia(src, end.max(pos + 1));
+            }
+            Err(error) => {
+                let converted = convert(src, pos, &error);
+                parsed.errors.push(converted);
+                pos = next_item_start(src, pos);
+            }
+        }
+    }
+    parsed
+}
+
+fn error_offset(base: usize, error: &pest::error::Error<Rule>) -> usize {
+    match error.location {
+        InputLocation::Pos(p) => base + p,
+        InputLocation::Span((s, _)) => base + s,
+    }
+}
+
+fn convert(src: &str, base: usize, error: &pest::error::Error<Rule>) -> SyntaxError {
+    let at = error_offset(base, error);
+    let positives: &[Rule] = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    let found = words::found_at(src, at);
+    let expected = words::expected(positives);
+    let incomplete = found.is_end;
+    let help = words::help(&expected, &found);
+    let expected_text = match words::keyword_before(src, found.span.start) {
+        Some(prev) => format!("{} after `{prev}`", expected.phrase()),
+        None => expected.phrase(),
+    };
+    SyntaxError::Unexpected {
+        expected: expected_text,
+        label: if found.is_end {
+            "the policy ends here".to_string()
+        } else {
+            format!("unexpected {}", found.text)
+        },
+        found: found.text,
+        span: found.span,
+        help,
+        incomplete,
+    }
+}
+
+/// Skips whitespace and `//` comments from `pos`.
+pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
+    let bytes = src.as_bytes();
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
+            b'/' if bytes.get(pos + 1) == Some(&b'/') => {
+                pos = src[pos..].find('\n').map_or(src.len(), |n| pos + n);
+            }
+            _ => break,
+        }
+    }
+    pos
+}
+
+/// The start of the first line after the one holding `at` (where the failed item
+/// began) whose first word begins an item, or the end of the input.
+fn next_item_start(src: &str, at: usize) -> usize {
+    let mut line_start = src[at..].find('\n').map_or(src.len(), |n| at + n + 1);
+    while line_start < src.len() {
+        let line_end = src[line_start..].find('\n').map_or(src.len(), |n| line_start + n);
+        let line = &src[line_start..line_end];
+        let word_start = line.len() - line.trim_start().len();
+        let word: String = line[word_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if ITEM_STARTS.contains(&word.as_str()) {
+            return line_start + word_start;
+        }
+        line_start = line_end + 1;
+    }
+    src.len()
+}
+

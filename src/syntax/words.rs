@@ -1,0 +1,282 @@
+//! pest's expected-rule lists, said in words; the token that was found instead;
+//! and did-you-mean help for misspelt keywords.
+
+use super::parser::{Rule, skip_trivia};
+use super::span::Span;
+use crate::fuzzy;
+
+/// What the parser met where it failed.
+pub(super) struct Found {
+    pub text: String,
+    pub span: Span,
+    pub is_end: bool,
+    /// The bare word found, if it was one.
+    pub word: Option<String>,
+}
+
+/// Describes the token at `at` for a message: `` `blok` ``, `a string`, `end of input`.
+pub(super) fn found_at(src: &str, at: usize) -> Found {
+    let at = skip_trivia(src, at.min(src.len()));
+    let rest = &src[at..];
+    let Some(first) = rest.chars().next() else {
+        return Found {
+            text: "the end of the policy".into(),
+            span: Span::new(src.len(), src.len()),
+            is_end: true,
+            word: None,
+        };
+    };
+    let word_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    if word_len > 0 {
+        let word = &rest[..word_len];
+        let text = format!("`{word}`");
+        return Found { text, span: Span::new(at, at + word_len), is_end: false, word: Some(word.into()) };
+    }
+    let (text, len) = match first {
+        '"' => ("a string".to_string(), rest[1..].find('"').map_or(rest.len(), |n| n + 2)),
+        _ => {
+            let op_len = ["==", "!=", "<=", ">=", "=>"]
+                .iter()
+                .find(|op| rest.starts_with(**op))
+                .map_or(first.len_utf8(), |op| op.len());
+            (format!("`{}`", &rest[..op_len]), op_len)
+        }
+    };
+    Found { text, span: Span::new(at, at + len), is_end: false, word: None }
+}
+
+/// The phrases for what the parser expected, in a stable order.
+pub(super) struct Expected {
+    phrases: Vec<&'static str>,
+    /// Keywords among the expected tokens, for did-you-mean.
+    keywords: Vec<&'static str>,
+}
+
+impl Expected {
+    pub fn phrase(&self) -> String {
+        match self.phrases.as_slice() {
+            [] => "something else".into(),
+            [one] => (*one).into(),
+            [init @ .., last] => format!("{} or {}", init.join(", "), last),
+        }
+    }
+}
+
+const CONDITION: &str = "a condition";
+const VALUE: &str = "a value";
+const NAME: &str = "a name";
+const CURRENCY: &str = "a currency code such as `IDR`";
+const NEXT_ITEM: &str = "the next rule";
+const ACTION: &str = "an action (`block`, `flag` or `allow`)";
+
+pub(super) fn expected(positives: &[Rule]) -> Expected {
+    let mut phrases: Vec<&'static str> = Vec::new();
+    let mut keywords = Vec::new();
+    for rule in positives {
+        if let Some(word) = keyword(*rule) {
+            keywords.push(word);
+        }
+        let phrase = match rule {
+            Rule::EOI => continue,
+            rule if is_item_start(*rule) => NEXT_ITEM,
+            rule => phrase(*rule),
+        };
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    if phrases.len() > 1 {
+        // A number may always be followed by a currency; saying so is noise.
+        phrases.retain(|p| *p != CURRENCY);
+    }
+    phrases.sort_by_key(|p| *p == NEXT_ITEM);
+    // A condition or a value subsumes the narrower phrases that begin one.
+    if phrases.contains(&CONDITION) {
+        phrases.retain(|p| *p == CONDITION || !is_value_start(p));
+    } else if phrases.iter().filter(|p| is_value_start(p)).count() > 2 {
+        phrases.retain(|p| !is_value_start(p) && *p != NAME);
+        phrases.insert(0, VALUE);
+    }
+    Expected { phrases, keywords }
+}
+
+fn is_value_start(phrase: &str) -> bool {
+    [
+        "a list", "money", "a date", "a number", "a string", "`true` or `false`", "a field",
+        "`not`", "`(`", VALUE,
+    ]
+    .contains(&phrase)
+}
+
+fn phrase(rule: Rule) -> &'static str {
+    match rule {
+        Rule::item => "a rule, `let`, `rate`, `subject`, `test` or `policy` header",
+        Rule::named_rule | Rule::unnamed_rule | Rule::action_line | Rule::action => {
+            ACTION
+        }
+        Rule::header_field => "`title` or `source`",
+        Rule::overrides => "`overrides`",
+        Rule::condition | Rule::disjunct | Rule::conjunct | Rule::negation | Rule::group => {
+            CONDITION
+        }
+        Rule::comparison => CONDITION,
+        Rule::compare | Rule::cmp_op | Rule::in_test | Rule::not_in | Rule::is_missing
+        | Rule::is_present | Rule::contains_any | Rule::contains | Rule::starts_with => {
+            "a test such as `==`, `<`, `in`, `contains` or `is missing`"
+        }
+        Rule::unless | Rule::because | Rule::effective | Rule::until => {
+            "`unless`, `because`, `effective` or `until`"
+        }
+        Rule::list => "a list",
+        Rule::money => "money",
+        Rule::date => "a date",
+        Rule::number => "a number",
+        Rule::string | Rule::string_body => "a string",
+        Rule::boolean => "`true` or `false`",
+        Rule::path => "a field",
+        Rule::ident | Rule::rule_ref => NAME,
+        Rule::currency => CURRENCY,
+        Rule::close_paren => "`)`",
+        Rule::close_bracket => "`]`",
+        Rule::match_expr => "`match`",
+        Rule::match_arm | Rule::match_keys => "a match arm such as `\"Batik\" => fashion`",
+        Rule::else_pattern => "`else`",
+        Rule::json_object => "a JSON object",
+        Rule::test_at => "`at`",
+        Rule::test_given => "`given`",
+        Rule::test_expect => "`expect`",
+        other => keyword(other).map_or("something else", keyword_phrase),
+    }
+}
+
+fn is_item_start(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_policy | Rule::kw_rate | Rule::kw_let | Rule::kw_subject | Rule::kw_rule
+            | Rule::kw_block | Rule::kw_flag | Rule::kw_allow | Rule::kw_test
+    )
+}
+
+fn keyword_phrase(word: &'static str) -> &'static str {
+    KEYWORDS
+        .iter()
+        .find(|(_, w, _)| *w == word)
+        .map_or("a keyword", |(_, _, phrase)| *phrase)
+}
+
+/// Every keyword rule, its word and its phrase.
+const KEYWORDS: &[(Rule, &str, &str)] = &[
+    (Rule::kw_policy, "policy", "`policy`"),
+    (Rule::kw_title, "title", "`title`"),
+    (Rule::kw_source, "source", "`source`"),
+    (Rule::kw_rate, "rate", "`rate`"),
+    (Rule::kw_let, "let", "`let`"),
+    (Rule::kw_subject, "subject", "`subject`"),
+    (Rule::kw_rule, "rule", "`rule`"),
+    (Rule::kw_overrides, "overrides", "`overrides`"),
+    (Rule::kw_block, "block", ACTION),
+    (Rule::kw_flag, "flag", ACTION),
+    (Rule::kw_allow, "allow", ACTION),
+    (Rule::kw_where, "where", "`where`"),
+    (Rule::kw_unless, "unless", "`unless`, `because`, `effective` or `until`"),
+    (Rule::kw_because, "because", "`unless`, `because`, `effective` or `until`"),
+    (Rule::kw_effective, "effective", "`unless`, `because`, `effective` or `until`"),
+    (Rule::kw_until, "until", "`unless`, `because`, `effective` or `until`"),
+    (Rule::kw_and, "and", "`and`"),
+    (Rule::kw_or, "or", "`or`"),
+    (Rule::kw_not, "not", "`not`"),
+    (Rule::kw_in, "in", "`in`"),
+    (Rule::kw_is, "is", "`is`"),
+    (Rule::kw_missing, "missing", "`missing` or `present`"),
+    (Rule::kw_present, "present", "`missing` or `present`"),
+    (Rule::kw_contains, "contains", "`contains`"),
+    (Rule::kw_any, "any", "`any`"),
+    (Rule::kw_starts, "starts", "`starts with`"),
+    (Rule::kw_with, "with", "`with`"),
+    (Rule::kw_match, "match", "`match`"),
+    (Rule::kw_else, "else", "`else`"),
+    (Rule::kw_true, "true", "`true` or `false`"),
+    (Rule::kw_false, "false", "`true` or `false`"),
+    (Rule::kw_test, "test", "`test`"),
+    (Rule::kw_at, "at", "`at`"),
+    (Rule::kw_given, "given", "`given`"),
+    (Rule::kw_expect, "expect", "`expect`"),
+    (Rule::kw_by, "by", "`by`"),
+    (Rule::kw_error, "error", "`error`"),
+];
+
+fn keyword(rule: Rule) -> Option<&'static str> {
+    KEYWORDS.iter().find(|(r, _, _)| *r == rule).map(|(_, w, _)| *w)
+}
+
+/// Words that may start an item or a clause: misspellings of these are the most
+/// common syntax error, and the parser cannot name them from its expected list alone
+/// (a rule that ended early makes the next word look like a new item).
+const LIKELY: &[&str] = &[
+    "policy", "title", "source", "rate", "let", "subject", "rule", "overrides", "block",
+    "flag", "allow", "where", "unless", "because", "effective", "until", "and", "or", "not",
+    "in", "is", "missing", "present", "contains", "any", "starts", "with", "match", "else",
+    "test", "at", "given", "expect", "by",
+];
+
+pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
+    if let Some(word) = &found.word {
+        if found_reserved(word) && expected.phrases.contains(&NAME) {
+            return Some(format!("`{word}` is a reserved word; choose another name"));
+        }
+        let candidates: Vec<&str> = if expected.keywords.is_empty() {
+            LIKELY.to_vec()
+        } else {
+            expected.keywords.iter().chain(LIKELY).copied().collect()
+        };
+        if let Some(near) = fuzzy::did_you_mean(word, candidates.iter().copied()) {
+            return Some(format!("did you mean `{near}`?"));
+        }
+        if word.len() == 3 && word.chars().all(|c| c.is_ascii_lowercase()) {
+            let upper = word.to_ascii_uppercase();
+            return Some(format!("currency codes are upper case: `{upper}`"));
+        }
+    }
+    example_for(expected).map(str::to_string)
+}
+
+fn found_reserved(word: &str) -> bool {
+    [
+        "policy", "rate", "let", "subject", "rule", "block", "flag", "allow", "where", "unless",
+        "because", "effective", "until", "overrides", "and", "or", "not", "in", "is",
+        "contains", "starts", "match", "else", "test", "true", "false",
+    ]
+    .contains(&word)
+}
+
+fn example_for(expected: &Expected) -> Option<&'static str> {
+    let first = *expected.phrases.first()?;
+    Some(match first {
+        CONDITION => "write a condition such as `cluster == fashion` or `price < 100 USD`",
+        VALUE => "write a value: a string `\"x\"`, a number, money `100 USD`, a date `2024-01-01` or a list `[a, b]`",
+        ACTION => "a rule reads `block SUBJECT where CONDITION`, e.g. `block import where cluster == fashion`",
+        "a string" => "strings are written in double quotes: `\"...\"`",
+        "a date" => "dates are written as `YYYY-MM-DD`, e.g. `2023-09-26`",
+        CURRENCY => "write a three-letter currency code in capitals, e.g. `rate USD = 15_500 IDR`",
+        _ => return None,
+    })
+}
+
+/// The keyword or operator just before `at`, to say where something was expected:
+/// "expected a condition after `where`".
+pub(super) fn keyword_before(src: &str, at: usize) -> Option<String> {
+    let before = src[..at.min(src.len())].trim_end();
+    let word_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    if !word.is_empty() {
+        return LIKELY.contains(&word).then(|| word.to_string());
+    }
+    ["==", "!=", "<=", ">=", "=>", "<", ">", "="]
+        .iter()
+        .find(|op| before.ends_with(**op))
+        .map(|op| op.to_string())
+}
