@@ -1,5 +1,30 @@
 //! akar: rules as code for online marketplaces.
-#![doc = "The pipeline: [`syntax`] → [`check`] → [`eval`]."]
+//!
+//! The pipeline, one module each: [`syntax`] (the pest grammar read into an AST
+//! with spans) → [`check`] (names resolved, types checked, a [`plan::Plan`]
+//! compiled) → [`eval`] (a decision per listing). [`input`] reads catalogues,
+//! [`output`] writes decisions, and [`cli`] ties them together for the `akar` binary.
+//!
+//! ```
+//! use akar::{Sources, check::check_sources, eval::decide, plan::Action};
+//!
+//! let mut sources = Sources::default();
+//! sources.add("akar.policy", "block import where cluster in [fashion, culinary, craft]");
+//! let plan = check_sources(&sources).expect("the policy is valid");
+//!
+//! let listing = serde_json::json!({"cluster": "fashion", "cross_border": true});
+//! let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+//! let decision = decide(&plan, &listing, today).unwrap();
+//! assert_eq!(decision.action, Action::Block);
+//! assert_eq!(plan.rules[decision.rules[0]].label, "akar.policy:1");
+//! ```
 
+pub mod check;
+pub mod diagnostics;
+pub mod eval;
 pub mod fuzzy;
+pub mod plan;
+pub mod source;
 pub mod syntax;
+
+pub use source::Sources;

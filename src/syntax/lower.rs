@@ -54,8 +54,9 @@ fn next<'i>(cx: Ctx, pairs: &mut Pairs<'i, Rule>, span: Span, what: &str) -> Res
     pairs.find(|p| !is_keyword(p.as_rule())).ok_or_else(|| cx.missing(span, what))
 }
 
+/// Keywords and closing brackets only guide the grammar; they carry no meaning.
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    matches!(rule, Rule::close_paren | Rule::close_bracket) || format!("{rule:?}").starts_with("kw_")
 }
 
 fn header(cx: Ctx, pair: Pair<Rule>) -> Result<Header> {
@@ -332,7 +333,12 @@ fn expr(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
     let span = cx.span(&pair);
     let kind = match pair.as_rule() {
         Rule::path => ExprKind::Path(pair.into_inner().map(|p| ident(cx, p)).collect()),
-        Rule::list => ExprKind::List(pair.into_inner().map(|p| list_item(cx, p)).collect::<Result<_>>()?),
+        Rule::list => ExprKind::List(
+            pair.into_inner()
+                .filter(|p| !is_keyword(p.as_rule()))
+                .map(|p| list_item(cx, p))
+                .collect::<Result<_>>()?,
+        ),
         Rule::ident => ExprKind::Path(vec![ident(cx, pair)]),
         _ => ExprKind::Literal(literal(cx, pair)?),
     };

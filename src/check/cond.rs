@@ -1,0 +1,303 @@
+//! Conditions resolved: names of `let`s and subjects inlined, tests typed.
+
+use super::values::{LetValue, kind_of};
+use super::{CheckError, Checker};
+use crate::fuzzy::did_you_mean;
+use crate::plan::{Cond, FieldPath, Needle, Operand, Test, Value, ValueSet};
+use crate::syntax::ast::{self, CmpOp};
+use crate::syntax::Span;
+
+impl<'a> Checker<'a> {
+    pub(super) fn condition(&mut self, cond: &ast::Cond) -> Cond {
+        match &cond.kind {
+            ast::CondKind::Or(items) => Cond::Or(items.iter().map(|c| self.condition(c)).collect()),
+            ast::CondKind::And(items) => Cond::And(items.iter().map(|c| self.condition(c)).collect()),
+            ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
+            ast::CondKind::Bare(expr) => self.bare(expr),
+            ast::CondKind::Test(subject, test) => match self.operand(subject) {
+                Some(operand) => self.test(operand, test, cond.span),
+                None => Cond::True,
+            },
+        }
+    }
+
+    /// A lone word or field used as a condition.
+    fn bare(&mut self, expr: &ast::Expr) -> Cond {
+        let path = match &expr.kind {
+            ast::ExprKind::Path(path) => path,
+            _ => {
+                self.error(CheckError::Invalid {
+                    message: "a value is not a condition".into(),
+                    span: expr.span,
+                    label: "a value".into(),
+                    help: Some("compare a field with it, e.g. `cluster == fashion`".into()),
+                });
+                return Cond::True;
+            }
+        };
+        if let [word] = path.as_slice() {
+            if let Some(cond) = self.named_condition(word) {
+                return cond;
+            }
+        }
+        Cond::Test(Operand::Field(field_path(path)), Test::IsTrue)
+    }
+
+    /// A word that names a condition `let` or a subject; an error for other names
+    /// and for near misses of known names.
+    fn named_condition(&mut self, word: &ast::Ident) -> Option<Cond> {
+        let name = word.name.as_str();
+        if self.names.is_subject(name) {
+            return Some(self.subject_condition(name, word.span));
+        }
+        if let Some(&(file, decl)) = self.names.lets.get(name) {
+            return Some(match &decl.value {
+                ast::LetValue::Condition(_) => self.let_condition(name, word.span),
+                ast::LetValue::Value(_) => {
+                    self.wrong_kind(name, "a value", "a condition", word.span, Some((file, decl.name.span)));
+                    Cond::True
+                }
+                ast::LetValue::Match(_) => {
+                    self.wrong_kind(name, "a derived field", "a condition", word.span, Some((file, decl.name.span)));
+                    Cond::True
+                }
+            });
+        }
+        let names = self.names.all_names();
+        let near = did_you_mean(name, names.iter().copied())?.to_string();
+        self.error(CheckError::UnknownName {
+            kind: "name",
+            name: name.to_string(),
+            span: word.span,
+            help: Some(format!(
+                "did you mean `{near}`? (to test a boolean field called `{name}`, write `{name} == true`)"
+            )),
+        });
+        Some(Cond::True)
+    }
+
+    /// The operand on the left of a test: a field or a derived (`match`) value.
+    fn operand(&mut self, expr: &ast::Expr) -> Option<Operand> {
+        let path = match &expr.kind {
+            ast::ExprKind::Path(path) => path,
+            _ => {
+                self.error(CheckError::Invalid {
+                    message: "a test starts with the field it looks at".into(),
+                    span: expr.span,
+                    label: "a value, not a field".into(),
+                    help: Some("put the field on the left, e.g. `price < 100 USD` rather than `100 USD > price`".into()),
+                });
+                return None;
+            }
+        };
+        if let [word] = path.as_slice() {
+            let name = word.name.as_str();
+            if let Some(&(file, decl)) = self.names.lets.get(name) {
+                return match &decl.value {
+                    ast::LetValue::Match(_) => self.derived_operand(name).map(Operand::Derived),
+                    ast::LetValue::Value(_) => {
+                        self.wrong_kind(name, "a value", "a field", word.span, Some((file, decl.name.span)));
+                        None
+                    }
+                    ast::LetValue::Condition(_) => {
+                        self.wrong_kind(name, "a condition", "a field", word.span, Some((file, decl.name.span)));
+                        None
+                    }
+                };
+            }
+            if self.names.is_subject(name) {
+                self.wrong_kind(name, "a subject", "a field", word.span, None);
+                return None;
+            }
+        }
+        Some(Operand::Field(field_path(path)))
+    }
+
+    fn test(&mut self, operand: Operand, test: &ast::Test, span: Span) -> Cond {
+        let typed = match test {
+            ast::Test::IsMissing => Some(Test::Missing),
+            ast::Test::IsPresent => return Cond::Not(Box::new(Cond::Test(operand, Test::Missing))),
+            ast::Test::Compare(op, rhs) => {
+                let test = self.compare(&operand, *op, rhs);
+                if *op == CmpOp::Ne {
+                    return test.map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
+                }
+                test
+            }
+            ast::Test::In(rhs) => self.membership(&operand, rhs),
+            ast::Test::NotIn(rhs) => {
+                let test = self.membership(&operand, rhs);
+                return test.map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
+            }
+            ast::Test::Contains(rhs) => self.text_needle(rhs, "contains").map(Test::Contains),
+            ast::Test::StartsWith(rhs) => self.text_needle(rhs, "starts with").map(Test::StartsWith),
+            ast::Test::ContainsAny(rhs) => self.needles(rhs).map(Test::ContainsAny),
+        };
+        let _ = span;
+        typed.map_or(Cond::True, |t| Cond::Test(operand, t))
+    }
+
+    fn compare(&mut self, operand: &Operand, op: CmpOp, rhs: &ast::Expr) -> Option<Test> {
+        let value = match self.rhs(rhs) {
+            LetValue::Scalar(value) => value,
+            LetValue::List(_) => {
+                let fix = if op == CmpOp::Ne { "not in" } else { "in" };
+                self.mismatch(rhs.span, format!("`{}` compares with one value, not a list", op.as_str()), "a list", Some(format!("to test membership write `{fix} [...]`")));
+                return None;
+            }
+            LetValue::Invalid => return None,
+        };
+        let ordered = matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+        if ordered && matches!(value, Value::Text(_) | Value::Bool(_)) {
+            self.mismatch(
+                rhs.span,
+                format!("`{}` compares numbers, money and dates, not {}", op.as_str(), kind_of(&value)),
+                kind_of(&value),
+                Some("compare text with `==`, `!=`, `in`, `contains` or `starts with`".into()),
+            );
+            return None;
+        }
+        self.infer_operand(operand, &value, rhs.span);
+        let op = if op == CmpOp::Ne { CmpOp::Eq } else { op };
+        Some(Test::Compare(op, value))
+    }
+
+    fn membership(&mut self, operand: &Operand, rhs: &ast::Expr) -> Option<Test> {
+        match self.rhs(rhs) {
+            LetValue::List(values) => {
+                if let Some(first) = values.first() {
+                    self.infer_operand(operand, first, rhs.span);
+                }
+                Some(Test::In(ValueSet::from_values(values)))
+            }
+            LetValue::Scalar(value) => {
+                self.mismatch(rhs.span, format!("`in` needs a list, not {}", kind_of(&value)), "one value", Some("write a list, e.g. `in [fashion, craft]`, or compare with `==`".into()));
+                None
+            }
+            LetValue::Invalid => None,
+        }
+    }
+
+    fn text_needle(&mut self, rhs: &ast::Expr, test: &str) -> Option<Needle> {
+        match self.rhs(rhs) {
+            LetValue::Scalar(Value::Text(text)) => Some(Needle::new(&text)),
+            LetValue::Scalar(value) => {
+                self.mismatch(rhs.span, format!("`{test}` looks for text, not {}", kind_of(&value)), kind_of(&value), Some("write the text in quotes, e.g. `\"hijab\"`".into()));
+                None
+            }
+            LetValue::List(_) => {
+                let help = if test == "contains" { "to look for any of several, write `contains any [...]`" } else { "write one text" };
+                self.mismatch(rhs.span, format!("`{test}` looks for one text, not a list"), "a list", Some(help.into()));
+                None
+            }
+            LetValue::Invalid => None,
+        }
+    }
+
+    fn needles(&mut self, rhs: &ast::Expr) -> Option<Vec<Needle>> {
+        match self.rhs(rhs) {
+            LetValue::List(values) => {
+                let mut needles = Vec::with_capacity(values.len());
+                for value in values {
+                    match value {
+                        Value::Text(t) => needles.push(Needle::new(&t)),
+                        other => {
+                            self.mismatch(rhs.span, format!("`contains any` looks for text, not {}", kind_of(&other)), "not text", None);
+                            return None;
+                        }
+                    }
+                }
+                Some(needles)
+            }
+            LetValue::Scalar(_) => {
+                self.mismatch(rhs.span, "`contains any` needs a list".into(), "one value", Some("write `contains \"x\"` for one value, or a list `[\"a\", \"b\"]`".into()));
+                None
+            }
+            LetValue::Invalid => None,
+        }
+    }
+
+    fn infer_operand(&mut self, operand: &Operand, value: &Value, span: Span) {
+        let name = match operand {
+            Operand::Field(path) => path.dotted.clone(),
+            Operand::Derived(index) => match self.derived.get(*index) {
+                Some(d) => d.name.clone(),
+                None => return,
+            },
+        };
+        self.infer(&name, value, span);
+    }
+
+    fn mismatch(&mut self, span: Span, problem: String, label: &str, help: Option<String>) {
+        self.error(CheckError::TypeMismatch { problem, span, label: label.to_string(), help });
+    }
+
+    /// Resolves a condition `let` by name, once.
+    pub(super) fn let_condition(&mut self, name: &str, use_span: Span) -> Cond {
+        let Some(&(file, decl)) = self.names.lets.get(name) else { return Cond::True };
+        let key = format!("let:{name}");
+        if let Some(cond) = self.resolved_conds.get(&key) {
+            return cond.clone();
+        }
+        let ast::LetValue::Condition(body) = &decl.value else { return Cond::True };
+        if self.enter(&decl.name.name, use_span) {
+            return Cond::True;
+        }
+        let outer = std::mem::replace(&mut self.file, file);
+        let cond = self.condition(body);
+        self.file = outer;
+        self.leave();
+        self.resolved_conds.insert(key, cond.clone());
+        cond
+    }
+
+    /// The condition a subject stands for.
+    pub(super) fn subject_condition(&mut self, name: &str, use_span: Span) -> Cond {
+        match name {
+            "listing" => return Cond::True,
+            "domestic" => return Cond::Not(Box::new(self.subject_condition("import", use_span))),
+            _ => {}
+        }
+        let Some(&(file, decl)) = self.names.subjects.get(name) else {
+            // Only `import` is built in beyond `listing` and `domestic`.
+            let path = FieldPath::new(vec!["cross_border".into()]);
+            return Cond::Test(Operand::Field(path), Test::Compare(CmpOp::Eq, Value::Bool(true)));
+        };
+        let key = format!("subject:{name}");
+        if let Some(cond) = self.resolved_conds.get(&key) {
+            return cond.clone();
+        }
+        if self.enter(&decl.name.name, use_span) {
+            return Cond::True;
+        }
+        let outer = std::mem::replace(&mut self.file, file);
+        let cond = self.condition(&decl.condition);
+        self.file = outer;
+        self.leave();
+        self.resolved_conds.insert(key, cond.clone());
+        cond
+    }
+
+    /// The subject of a rule, or an error naming the nearest known subject.
+    pub(super) fn rule_subject(&mut self, subject: &ast::Ident) -> Cond {
+        let name = subject.name.as_str();
+        if self.names.is_subject(name) {
+            return self.subject_condition(name, subject.span);
+        }
+        let mut known: Vec<&str> = super::names::BUILTIN_SUBJECTS.to_vec();
+        known.extend(self.names.subjects.keys().copied());
+        let help = match did_you_mean(name, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "the subjects are {}; declare another with `subject {name} = CONDITION`",
+                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        self.error(CheckError::UnknownName { kind: "subject", name: name.to_string(), span: subject.span, help: Some(help) });
+        Cond::True
+    }
+}
+
+pub(super) fn field_path(path: &[ast::Ident]) -> FieldPath {
+    FieldPath::new(path.iter().map(|i| i.name.clone()).collect())
+}

@@ -1,0 +1,184 @@
+//! Check errors: problems with a policy that parses but cannot mean what it says.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::syntax::Span;
+
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum CheckError {
+    #[error("unknown {kind} `{name}`")]
+    #[diagnostic(code(akar::check::unknown_name))]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        #[label("not defined")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{kind} `{name}` is defined twice")]
+    #[diagnostic(code(akar::check::duplicate_name))]
+    Duplicate {
+        kind: &'static str,
+        name: String,
+        #[label("defined again here")]
+        span: Span,
+        #[label("first defined here")]
+        first: Option<Span>,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("invalid number `{text}`")]
+    #[diagnostic(
+        code(akar::check::invalid_number),
+        help("write digits with an optional `.` decimal part; `_` may only separate digits, as in `1_500_000`")
+    )]
+    InvalidNumber {
+        text: String,
+        #[label("not a number")]
+        span: Span,
+    },
+
+    #[error("invalid date `{text}`")]
+    #[diagnostic(code(akar::check::invalid_date), help("dates are `YYYY-MM-DD` and must exist in the calendar, e.g. `2023-09-26`"))]
+    InvalidDate {
+        text: String,
+        #[label("no such date")]
+        span: Span,
+    },
+
+    #[error("`until` must come after `effective`")]
+    #[diagnostic(
+        code(akar::check::empty_period),
+        help("a rule is in force on dates `effective <= d < until`; with these dates it never is")
+    )]
+    EmptyPeriod {
+        #[label("effective from here")]
+        effective: Span,
+        #[label("until this date")]
+        until: Span,
+    },
+
+    #[error("no rate converts `{from}` to `{to}`")]
+    #[diagnostic(code(akar::check::no_rate))]
+    NoRate {
+        from: String,
+        to: String,
+        #[label("money in `{from}`")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("rates for `{currency}` disagree")]
+    #[diagnostic(
+        code(akar::check::conflicting_rates),
+        help("declare each exchange rate once; akar derives the others from it")
+    )]
+    ConflictingRates {
+        currency: String,
+        #[label("this rate contradicts the ones before it")]
+        span: Span,
+    },
+
+    #[error("a rate must be positive")]
+    #[diagnostic(code(akar::check::bad_rate), help("write how much of the second currency one unit of the first is worth, e.g. `rate USD = 15_500 IDR`"))]
+    BadRate {
+        #[label("not a positive amount")]
+        span: Span,
+    },
+
+    #[error("{problem}")]
+    #[diagnostic(code(akar::check::type_mismatch))]
+    TypeMismatch {
+        problem: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is {what}, not {expected}")]
+    #[diagnostic(code(akar::check::wrong_kind))]
+    WrongKind {
+        name: String,
+        what: &'static str,
+        expected: &'static str,
+        #[label("used as {expected} here")]
+        span: Span,
+        #[label("defined here")]
+        defined: Option<Span>,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is defined in terms of itself")]
+    #[diagnostic(code(akar::check::cycle), help("break the cycle: {cycle}"))]
+    Cycle {
+        name: String,
+        cycle: String,
+        #[label("refers back to itself")]
+        span: Span,
+    },
+
+    #[error("rule `{name}` overrides itself")]
+    #[diagnostic(code(akar::check::self_override), help("a rule may only override other rules"))]
+    SelfOverride {
+        name: String,
+        #[label("names its own rule")]
+        span: Span,
+    },
+
+    #[error("rules override each other in a cycle: {cycle}")]
+    #[diagnostic(
+        code(akar::check::override_cycle),
+        help("an exception must be more specific than what it overrides; remove one of the `overrides`")
+    )]
+    OverrideCycle {
+        cycle: String,
+        #[label("this override closes the cycle")]
+        span: Span,
+    },
+
+    #[error("the match key {key} appears twice")]
+    #[diagnostic(code(akar::check::duplicate_key), help("each key may lead to one value only; remove one"))]
+    DuplicateKey {
+        key: String,
+        #[label("again here")]
+        span: Span,
+        #[label("first here")]
+        first: Span,
+    },
+
+    #[error("this match arm can never be reached")]
+    #[diagnostic(code(akar::check::unreachable_arm), help("`else` catches everything; put it last"))]
+    UnreachableArm {
+        #[label("after `else`")]
+        span: Span,
+        #[label("`else` here")]
+        else_arm: Span,
+    },
+
+    #[error("the listing in this test is not a JSON object: {reason}")]
+    #[diagnostic(code(akar::check::bad_test_listing), help("write the listing as JSON, e.g. `given {{\"cluster\": \"fashion\"}}`"))]
+    BadTestListing {
+        reason: String,
+        #[label("invalid listing")]
+        span: Span,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(akar::check::invalid))]
+    Invalid {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+}

@@ -1,0 +1,130 @@
+//! The checker: turns parsed files into a [`Plan`], or reports every problem found.
+//!
+//! Several files form one policy set: names (`let`, subjects, rules, rates) are
+//! shared across them and may be used before they are defined.
+
+mod cond;
+mod derived;
+mod error;
+mod names;
+mod rates;
+mod rules;
+mod types;
+mod values;
+
+use std::collections::HashMap;
+
+pub use error::CheckError;
+
+use crate::diagnostics::Problem;
+use crate::plan::Plan;
+use crate::source::{FileId, Sources};
+use crate::syntax::{self, Span, ast};
+
+use names::Names;
+use types::FieldTypes;
+
+/// Parses and checks a set of policy files.
+pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for (id, file) in sources.files.iter().enumerate() {
+        let parsed = syntax::parse(&file.text);
+        problems.extend(parsed.errors.into_iter().map(|e| Problem::new(id, e)));
+        files.push(parsed.file);
+    }
+    match check(sources, &files) {
+        Ok(plan) if problems.is_empty() => Ok(plan),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// Checks parsed files (one per entry of `sources`, in the same order).
+pub fn check(sources: &Sources, files: &[ast::File]) -> Result<Plan, Vec<Problem>> {
+    let mut checker = Checker::new(sources, files);
+    checker.names = Names::collect(files, sources, &mut checker.problems);
+    let plan = checker.run();
+    if checker.problems.is_empty() { Ok(plan) } else { Err(checker.problems) }
+}
+
+pub(crate) struct Checker<'a> {
+    sources: &'a Sources,
+    files: &'a [ast::File],
+    problems: Vec<Problem>,
+    names: Names<'a>,
+    types: FieldTypes,
+    /// The file being checked, for errors.
+    file: FileId,
+    resolved_values: HashMap<&'a str, values::LetValue>,
+    resolved_conds: HashMap<String, crate::plan::Cond>,
+    resolving: Vec<(&'a str, Span)>,
+    derived: Vec<crate::plan::Derived>,
+    derived_index: HashMap<&'a str, usize>,
+    money_used: Vec<(FileId, String, Span)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(sources: &'a Sources, files: &'a [ast::File]) -> Self {
+        Checker {
+            sources,
+            files,
+            problems: Vec::new(),
+            names: Names::default(),
+            types: FieldTypes::default(),
+            file: 0,
+            resolved_values: HashMap::new(),
+            resolved_conds: HashMap::new(),
+            resolving: Vec::new(),
+            derived: Vec::new(),
+            derived_index: HashMap::new(),
+            money_used: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, error: CheckError) {
+        self.problems.push(Problem::new(self.file, error));
+    }
+
+    fn error_in(&mut self, file: FileId, error: CheckError) {
+        self.problems.push(Problem::new(file, error));
+    }
+
+    fn run(&mut self) -> Plan {
+        let rates = self.rates();
+        self.check_lets();
+        let mut rules = self.rules();
+        self.overrides(&mut rules);
+        self.check_money(&rates);
+        let tests = self.tests(&rules);
+        let derived = std::mem::take(&mut self.derived);
+        Plan { rules, rates, derived, tests }
+    }
+
+    /// Resolves every `let` once, so that unused ones are checked too.
+    fn check_lets(&mut self) {
+        let lets: Vec<(FileId, &'a ast::Let)> = self.names.lets.values().copied().collect();
+        for (file, decl) in lets {
+            self.file = file;
+            match &decl.value {
+                ast::LetValue::Condition(_) => {
+                    self.let_condition(&decl.name.name, decl.name.span);
+                }
+                ast::LetValue::Match(_) => {
+                    self.derived_operand(&decl.name.name);
+                }
+                ast::LetValue::Value(_) => {
+                    self.let_value(&decl.name.name, decl.name.span);
+                }
+            }
+        }
+    }
+
+    /// `FILE:LINE` of a place in the current file.
+    fn location(&self, file: FileId, span: Span) -> String {
+        self.sources.location(file, span.start)
+    }
+}

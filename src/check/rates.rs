@@ -1,0 +1,134 @@
+//! Exchange rates: each currency's worth in its group's reference currency, as an
+//! exact fraction (see [`Rates`]).
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::{CheckError, Checker};
+use crate::plan::{Rates, Worth};
+use crate::source::FileId;
+use crate::syntax::{Span, ast};
+
+struct Edge {
+    from: String,
+    to: String,
+    /// One `from` is worth `amount` of `to`.
+    amount: Decimal,
+    file: FileId,
+    span: Span,
+}
+
+impl Checker<'_> {
+    pub(super) fn rates(&mut self) -> Rates {
+        let edges = self.rate_edges();
+        let mut rates = Rates::default();
+        let mut group = 0;
+        for edge in &edges {
+            for start in [&edge.from, &edge.to] {
+                if !rates.worth.contains_key(start) {
+                    rates.worth.insert(start.clone(), Worth { group, num: Decimal::ONE, den: Decimal::ONE });
+                    self.spread(&mut rates, &edges, group);
+                    group += 1;
+                }
+            }
+        }
+        rates
+    }
+
+    fn rate_edges(&mut self) -> Vec<Edge> {
+        let mut edges = Vec::new();
+        let mut seen: HashMap<(String, String), Span> = HashMap::new();
+        for (file, parsed) in self.files.iter().enumerate() {
+            self.file = file;
+            for item in &parsed.items {
+                let ast::Item::Rate(rate) = item else { continue };
+                let Some(edge) = self.edge(file, rate) else { continue };
+                let key = pair_key(&edge.from, &edge.to);
+                if let Some(first) = seen.get(&key) {
+                    let first = *first;
+                    self.error(CheckError::Duplicate {
+                        kind: "rate",
+                        name: format!("{} {}", edge.from, edge.to),
+                        span: rate.span,
+                        first: Some(first),
+                        help: Some("declare each exchange rate once".into()),
+                    });
+                    continue;
+                }
+                seen.insert(key, rate.span);
+                edges.push(edge);
+            }
+        }
+        edges
+    }
+
+    fn edge(&mut self, file: FileId, rate: &ast::Rate) -> Option<Edge> {
+        let ast::LiteralKind::Number(text) = &rate.amount.kind else { return None };
+        let amount = self.number(text, rate.amount.span)?;
+        if amount <= Decimal::ZERO || rate.currency.name == rate.per.name {
+            self.error(CheckError::BadRate { span: rate.span });
+            return None;
+        }
+        Some(Edge { from: rate.currency.name.clone(), to: rate.per.name.clone(), amount, file, span: rate.span })
+    }
+
+    /// Gives every currency reachable in `group` its worth, checking that rates
+    /// closing a cycle agree with the worth already derived.
+    fn spread(&mut self, rates: &mut Rates, edges: &[Edge], group: usize) {
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for edge in edges {
+                let from = rates.worth.get(&edge.from).copied();
+                let to = rates.worth.get(&edge.to).copied();
+                match (from, to) {
+                    (Some(f), None) if f.group == group => {
+                        // worth(to) = worth(from) / amount
+                        let to = Worth { group, num: f.num, den: f.den * edge.amount };
+                        rates.worth.insert(edge.to.clone(), to);
+                        changed = true;
+                    }
+                    (None, Some(t)) if t.group == group => {
+                        // worth(from) = amount * worth(to)
+                        let from = Worth { group, num: edge.amount * t.num, den: t.den };
+                        rates.worth.insert(edge.from.clone(), from);
+                        changed = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for edge in edges {
+            let (Some(f), Some(t)) = (rates.worth.get(&edge.from), rates.worth.get(&edge.to)) else { continue };
+            if f.group == group && !agrees(*f, *t, edge.amount) {
+                self.error_in(edge.file, CheckError::ConflictingRates { currency: edge.from.clone(), span: edge.span });
+            }
+        }
+    }
+
+    /// Every currency used in money literals must convert to the others.
+    pub(super) fn check_money(&mut self, rates: &Rates) {
+        let used = std::mem::take(&mut self.money_used);
+        let Some((_, reference, _)) = used.first().cloned() else { return };
+        for (file, currency, span) in used {
+            if crate::eval::money::convertible(rates, &currency, &reference) {
+                continue;
+            }
+            let help = format!("declare how they relate, e.g. `rate {currency} = ... {reference}`");
+            self.error_in(file, CheckError::NoRate { from: currency, to: reference.clone(), span, help });
+        }
+    }
+}
+
+fn pair_key(a: &str, b: &str) -> (String, String) {
+    if a < b { (a.into(), b.into()) } else { (b.into(), a.into()) }
+}
+
+/// worth(from) == amount * worth(to), cross-multiplied.
+fn agrees(from: Worth, to: Worth, amount: Decimal) -> bool {
+    match (from.num.checked_mul(to.den), amount.checked_mul(to.num).and_then(|x| x.checked_mul(from.den))) {
+        (Some(left), Some(right)) => left == right,
+        _ => false,
+    }
+}

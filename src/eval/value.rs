@@ -1,0 +1,198 @@
+//! Reading fields from a listing and testing them.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::date::parse_listing_date;
+use super::money::{self, MoneyError};
+use crate::plan::{Money, Needle, Plan, Rates, Test, Value, ValueSet};
+use crate::syntax::ast::CmpOp;
+
+/// A failed test before it knows its field and rule; see [`super::EvalError`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    WrongType { found: String, expected: &'static str },
+    BadDate { found: String },
+    NoRate { from: String, to: String },
+    Overflow,
+}
+
+type Result<T> = std::result::Result<T, Fault>;
+
+/// The value at a dotted path; `None` when absent or `null`.
+pub fn lookup<'a>(listing: &'a Json, segments: &[String]) -> Option<&'a Json> {
+    let mut at = listing;
+    for segment in segments {
+        at = at.as_object()?.get(segment)?;
+    }
+    (!at.is_null()).then_some(at)
+}
+
+/// The value a `match` derives for a listing; `None` when nothing applies.
+pub fn derive<'a>(plan: &'a Plan, index: usize, listing: &Json) -> Option<&'a Json> {
+    let derived = plan.derived.get(index)?;
+    let value = lookup(listing, &derived.field.segments)?;
+    let key = match value {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => number(n).map(|d| d.normalize().to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    key.and_then(|k| derived.arms.get(&k)).or(derived.default.as_ref())
+}
+
+/// Applies a test to a present value (missing values are handled by the caller).
+pub fn apply(test: &Test, value: &Json, rates: &Rates) -> Result<bool> {
+    match test {
+        Test::Missing => Ok(false),
+        Test::Compare(op, literal) => compare(*op, value, literal, rates),
+        Test::In(set) => member(value, set, rates),
+        Test::Contains(needle) => contains(value, needle),
+        Test::ContainsAny(needles) => {
+            for needle in needles {
+                if contains(value, needle)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Test::StartsWith(needle) => match value {
+            Json::String(s) => Ok(lower_starts_with(s, &needle.lower)),
+            other => Err(wrong(other, "text")),
+        },
+        Test::IsTrue => match value {
+            Json::Bool(b) => Ok(*b),
+            other => Err(wrong(other, "a boolean")),
+        },
+    }
+}
+
+fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bool> {
+    let ordering = match literal {
+        Value::Text(t) => match value {
+            Json::String(s) => return Ok(s == t),
+            other => return Err(wrong(other, "text")),
+        },
+        Value::Bool(b) => match value {
+            Json::Bool(v) => return Ok(v == b),
+            other => return Err(wrong(other, "a boolean")),
+        },
+        Value::Number(n) => match value {
+            Json::Number(v) => number(v).ok_or(Fault::Overflow)?.cmp(n),
+            other => return Err(wrong(other, "a number")),
+        },
+        Value::Money(m) => money::compare(rates, &listing_money(value, &m.currency)?, m).map_err(|e| match e {
+            MoneyError::NoRate { from, to } => Fault::NoRate { from, to },
+            MoneyError::Overflow => Fault::Overflow,
+        })?,
+        Value::Date(d) => match value {
+            Json::String(s) => parse_listing_date(s).ok_or_else(|| Fault::BadDate { found: describe(value) })?.cmp(d),
+            other => return Err(wrong(other, "a date")),
+        },
+    };
+    Ok(holds(op, ordering))
+}
+
+fn holds(op: CmpOp, ordering: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ordering == Ordering::Equal,
+        CmpOp::Ne => ordering != Ordering::Equal,
+        CmpOp::Lt => ordering == Ordering::Less,
+        CmpOp::Le => ordering != Ordering::Greater,
+        CmpOp::Gt => ordering == Ordering::Greater,
+        CmpOp::Ge => ordering != Ordering::Less,
+    }
+}
+
+/// A listing's money: `{"amount": 185000, "currency": "IDR"}`, or a plain number
+/// taken in the currency it is compared with.
+fn listing_money(value: &Json, default_currency: &str) -> Result<Money> {
+    const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
+    match value {
+        Json::Number(n) => Ok(Money { amount: number(n).ok_or(Fault::Overflow)?, currency: default_currency.to_string() }),
+        Json::Object(fields) => match (fields.get("amount"), fields.get("currency")) {
+            (Some(Json::Number(n)), Some(Json::String(c))) => {
+                Ok(Money { amount: number(n).ok_or(Fault::Overflow)?, currency: c.clone() })
+            }
+            _ => Err(wrong(value, EXPECTED)),
+        },
+        other => Err(wrong(other, EXPECTED)),
+    }
+}
+
+fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
+    if let Json::String(s) = value {
+        if !set.texts.is_empty() || set.others.is_empty() {
+            return Ok(set.texts.contains(s.as_str()));
+        }
+    }
+    if set.others.is_empty() {
+        return Err(wrong(value, "text"));
+    }
+    for literal in &set.others {
+        if compare(CmpOp::Eq, value, literal, rates)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn contains(value: &Json, needle: &Needle) -> Result<bool> {
+    match value {
+        Json::String(s) => Ok(lower_contains(s, &needle.lower)),
+        Json::Array(items) => Ok(items.iter().any(|i| i.as_str() == Some(needle.exact.as_str()))),
+        other => Err(wrong(other, "text or a list")),
+    }
+}
+
+/// Case-insensitive substring test; ASCII text (most titles) is compared without
+/// allocating.
+fn lower_contains(haystack: &str, lower_needle: &str) -> bool {
+    if haystack.is_ascii() && lower_needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    haystack.to_lowercase().contains(lower_needle)
+}
+
+fn lower_starts_with(haystack: &str, lower_needle: &str) -> bool {
+    if haystack.is_ascii() && lower_needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
+        return h.len() >= n.len() && h[..n.len()].eq_ignore_ascii_case(n);
+    }
+    haystack.to_lowercase().starts_with(lower_needle)
+}
+
+/// A JSON number as an exact decimal: integers as they are, fractions by their
+/// shortest decimal text (`3.32`, not the nearest binary fraction).
+pub fn number(n: &serde_json::Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Decimal::from(u));
+    }
+    let text = n.to_string();
+    Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)).ok()
+}
+
+fn wrong(value: &Json, expected: &'static str) -> Fault {
+    Fault::WrongType { found: describe(value), expected }
+}
+
+/// How a listing's value reads in an error: its kind and, if short, the value.
+pub fn describe(value: &Json) -> String {
+    let kind = match value {
+        Json::Null => return "null".into(),
+        Json::Bool(_) => "the boolean",
+        Json::Number(_) => "the number",
+        Json::String(_) => "the string",
+        Json::Array(_) => return "a list".into(),
+        Json::Object(_) => return "an object".into(),
+    };
+    let text = value.to_string();
+    if text.len() > 40 { format!("{kind} {}…", &text[..text.floor_char_boundary(40)]) } else { format!("{kind} {text}") }
+}

@@ -1,0 +1,208 @@
+//! The compiled evaluation plan: what the checker produces and the evaluator runs.
+//!
+//! Names are resolved (`let`s and subjects inlined), literals converted (exact
+//! decimals, calendar dates), lists turned into sets and string needles lower-cased,
+//! so that evaluating a listing does no lookups by name and no parsing of the policy.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use crate::syntax::ast::Action;
+use crate::syntax::ast::CmpOp;
+
+/// A checked policy set, ready to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Rules in policy order: files in the order given, rules in file order.
+    pub rules: Vec<Rule>,
+    pub rates: Rates,
+    /// Values derived per listing by `let NAME = match ...`.
+    pub derived: Vec<Derived>,
+    /// Tests written in the policies, in order.
+    pub tests: Vec<TestCase>,
+}
+
+impl Plan {
+    pub fn rule_index(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.name.as_deref() == Some(name))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule's name, or `FILE:LINE` for an unnamed rule.
+    pub label: String,
+    pub name: Option<String>,
+    pub action: Action,
+    /// Subject, condition and `unless`, combined.
+    pub when: Cond,
+    pub because: Option<String>,
+    pub effective: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Indices of the rules this one suppresses where it matches.
+    pub overrides: Vec<usize>,
+    /// Indices of the rules that override this one.
+    pub overridden_by: Vec<usize>,
+    /// The rule as written, for explanations.
+    pub source: String,
+}
+
+impl Rule {
+    /// In force on `date`: `effective <= date < until`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.effective.is_none_or(|e| e <= date) && self.until.is_none_or(|u| date < u)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    True,
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Test(Operand, Test),
+}
+
+/// What a test reads from a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Field(FieldPath),
+    /// Index into [`Plan::derived`].
+    Derived(usize),
+}
+
+/// A dotted field path, split once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldPath {
+    pub segments: Vec<String>,
+    pub dotted: String,
+}
+
+impl FieldPath {
+    pub fn new(segments: Vec<String>) -> Self {
+        let dotted = segments.join(".");
+        FieldPath { segments, dotted }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Compare(CmpOp, Value),
+    In(ValueSet),
+    Missing,
+    /// `contains "x"`: substring of a string, ignoring case; member of a list, exactly.
+    Contains(Needle),
+    ContainsAny(Vec<Needle>),
+    /// `starts with "x"`, ignoring case.
+    StartsWith(Needle),
+    /// A bare boolean field used as a condition.
+    IsTrue,
+}
+
+/// A string to look for, kept as written (list membership) and lower-cased
+/// (substring matching ignores case).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Needle {
+    pub exact: String,
+    pub lower: String,
+}
+
+impl Needle {
+    pub fn new(text: &str) -> Self {
+        Needle { exact: text.to_string(), lower: text.to_lowercase() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(Decimal),
+    Money(Money),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl Value {
+    /// How the value reads in a message.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Text(t) => format!("\"{t}\""),
+            Value::Number(n) => n.to_string(),
+            Value::Money(m) => format!("{} {}", m.amount, m.currency),
+            Value::Date(d) => d.to_string(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+/// The values of a list, grouped so that membership of text is a hash lookup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValueSet {
+    pub texts: HashSet<String>,
+    pub others: Vec<Value>,
+}
+
+impl ValueSet {
+    pub fn from_values(values: Vec<Value>) -> Self {
+        let mut set = ValueSet::default();
+        for value in values {
+            match value {
+                Value::Text(t) => {
+                    set.texts.insert(t);
+                }
+                other => set.others.push(other),
+            }
+        }
+        set
+    }
+}
+
+/// `let NAME = match FIELD { KEYS => VALUE, ..., else => VALUE }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub name: String,
+    pub field: FieldPath,
+    /// Keys rendered as JSON text-free strings: text as is, numbers and booleans as
+    /// their canonical text, so that `"5"`-keyed and `5`-keyed arms agree.
+    pub arms: HashMap<String, serde_json::Value>,
+    pub default: Option<serde_json::Value>,
+}
+
+/// Exchange rates, as each currency's worth in a reference currency of its group.
+///
+/// Every currency connected by `rate` declarations gets a fraction `num / den` of
+/// the group's reference currency; two amounts compare by cross-multiplying, so no
+/// division and no rounding ever happens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rates {
+    pub worth: HashMap<String, Worth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worth {
+    pub group: usize,
+    pub num: Decimal,
+    pub den: Decimal,
+}
+
+/// A `test` block, checked.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub name: String,
+    pub at: Option<NaiveDate>,
+    pub given: serde_json::Value,
+    /// `None` expects an `error` decision.
+    pub expect: Option<Action>,
+    /// Rule indices named after `by`.
+    pub by: Vec<usize>,
+    /// `FILE:LINE` of the test, for reports.
+    pub location: String,
+}
