@@ -16,7 +16,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(file: FileId, diagnostic: impl Diagnostic + Send + Sync + 'static) -> Self {
-        Problem { file, diagnostic: Box::new(diagnostic) }
+        Problem {
+            file,
+            diagnostic: Box::new(diagnostic),
+        }
     }
 
     /// The diagnostic with its file's text attached, ready to render.
@@ -42,7 +45,11 @@ pub struct Style {
 impl Style {
     /// Plain text, as tests and pipes see it.
     pub fn plain() -> Self {
-        Style { format: ErrorFormat::Human, color: false, width: 100 }
+        Style {
+            format: ErrorFormat::Human,
+            color: false,
+            width: 100,
+        }
     }
 }
 
@@ -53,7 +60,11 @@ pub fn render(report: &Report, style: Style) -> String {
     let result = match style.format {
         ErrorFormat::Json => JSONReportHandler::new().render_report(&mut out, diagnostic),
         ErrorFormat::Human => {
-            let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+            let theme = if style.color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
             GraphicalReportHandler::new_themed(theme)
                 .with_width(style.width)
                 .render_report(&mut out, diagnostic)

@@ -3,7 +3,10 @@
 /// The candidate closest to `word` by edit distance, if it is close enough to be a
 /// plausible typo: at most one edit for short words, two for longer ones, and never
 /// the word itself.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = match word.chars().count() {
         0..=2 => 0,
         3..=5 => 1,
@@ -25,8 +28,14 @@ mod tests {
     #[test]
     fn finds_near_names_only() {
         assert_eq!(did_you_mean("blok", ["block", "flag"]), Some("block"));
-        assert_eq!(did_you_mean("clusterr", ["cluster", "price"]), Some("cluster"));
-        assert_eq!(did_you_mean("fashon", ["fashion", "craft"]), Some("fashion"));
+        assert_eq!(
+            did_you_mean("clusterr", ["cluster", "price"]),
+            Some("cluster")
+        );
+        assert_eq!(
+            did_you_mean("fashon", ["fashion", "craft"]),
+            Some("fashion")
+        );
         assert_eq!(did_you_mean("zzz", ["block"]), None);
         assert_eq!(did_you_mean("in", ["is"]), None);
     }

@@ -20,9 +20,12 @@
 //! ```
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod eval;
 pub mod fuzzy;
+pub mod input;
+pub mod output;
 pub mod plan;
 pub mod source;
 pub mod syntax;

@@ -26,7 +26,9 @@ pub struct Plan {
 
 impl Plan {
     pub fn rule_index(&self, name: &str) -> Option<usize> {
-        self.rules.iter().position(|r| r.name.as_deref() == Some(name))
+        self.rules
+            .iter()
+            .position(|r| r.name.as_deref() == Some(name))
     }
 }
 
@@ -111,7 +113,10 @@ pub struct Needle {
 
 impl Needle {
     pub fn new(text: &str) -> Self {
-        Needle { exact: text.to_string(), lower: text.to_lowercase() }
+        Needle {
+            exact: text.to_string(),
+            lower: text.to_lowercase(),
+        }
     }
 }
 

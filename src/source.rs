@@ -25,7 +25,10 @@ pub struct Sources {
 #[derive(Debug, Error, Diagnostic)]
 pub enum LoadError {
     #[error("cannot read `{path}`: {reason}")]
-    #[diagnostic(code(akar::io::read), help("check that the path exists and is readable"))]
+    #[diagnostic(
+        code(akar::io::read),
+        help("check that the path exists and is readable")
+    )]
     Read { path: String, reason: String },
 
     #[error("`{path}` holds no `.policy` files")]
@@ -57,19 +60,28 @@ impl Sources {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { name: name.into(), text: text.into() });
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
         self.files.len() - 1
     }
 
     pub fn name(&self, file: FileId) -> &str {
-        self.files.get(file).map_or("<unknown>", |f| f.name.as_str())
+        self.files
+            .get(file)
+            .map_or("<unknown>", |f| f.name.as_str())
     }
 
     /// The 1-based line of a byte offset.
     pub fn line(&self, file: FileId, offset: usize) -> usize {
         self.files.get(file).map_or(0, |f| {
             let end = offset.min(f.text.len());
-            f.text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+            f.text.as_bytes()[..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1
         })
     }
 
@@ -82,7 +94,9 @@ impl Sources {
         let (name, text) = self
             .files
             .get(file)
-            .map_or(("<unknown>", String::new()), |f| (f.name.as_str(), f.text.clone()));
+            .map_or(("<unknown>", String::new()), |f| {
+                (f.name.as_str(), f.text.clone())
+            });
         NamedSource::new(name, text)
     }
 }
@@ -95,11 +109,16 @@ fn policy_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(LoadError::EmptyDir { path: dir.display().to_string() });
+        return Err(LoadError::EmptyDir {
+            path: dir.display().to_string(),
+        });
     }
     Ok(files)
 }
 
 fn read_error(path: &Path, error: &std::io::Error) -> LoadError {
-    LoadError::Read { path: path.display().to_string(), reason: error.to_string().to_lowercase() }
+    LoadError::Read {
+        path: path.display().to_string(),
+        reason: error.to_string().to_lowercase(),
+    }
 }

@@ -4,14 +4,16 @@ use super::values::{LetValue, kind_of};
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
 use crate::plan::{Cond, FieldPath, Needle, Operand, Test, Value, ValueSet};
-use crate::syntax::ast::{self, CmpOp};
 use crate::syntax::Span;
+use crate::syntax::ast::{self, CmpOp};
 
 impl<'a> Checker<'a> {
     pub(super) fn condition(&mut self, cond: &ast::Cond) -> Cond {
         match &cond.kind {
             ast::CondKind::Or(items) => Cond::Or(items.iter().map(|c| self.condition(c)).collect()),
-            ast::CondKind::And(items) => Cond::And(items.iter().map(|c| self.condition(c)).collect()),
+            ast::CondKind::And(items) => {
+                Cond::And(items.iter().map(|c| self.condition(c)).collect())
+            }
             ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
             ast::CondKind::Bare(expr) => self.bare(expr),
             ast::CondKind::Test(subject, test) => match self.operand(subject) {
@@ -35,10 +37,10 @@ impl<'a> Checker<'a> {
                 return Cond::True;
             }
         };
-        if let [word] = path.as_slice() {
-            if let Some(cond) = self.named_condition(word) {
-                return cond;
-            }
+        if let [word] = path.as_slice()
+            && let Some(cond) = self.named_condition(word)
+        {
+            return cond;
         }
         Cond::Test(Operand::Field(field_path(path)), Test::IsTrue)
     }
@@ -54,11 +56,23 @@ impl<'a> Checker<'a> {
             return Some(match &decl.value {
                 ast::LetValue::Condition(_) => self.let_condition(name, word.span),
                 ast::LetValue::Value(_) => {
-                    self.wrong_kind(name, "a value", "a condition", word.span, Some((file, decl.name.span)));
+                    self.wrong_kind(
+                        name,
+                        "a value",
+                        "a condition",
+                        word.span,
+                        Some((file, decl.name.span)),
+                    );
                     Cond::True
                 }
                 ast::LetValue::Match(_) => {
-                    self.wrong_kind(name, "a derived field", "a condition", word.span, Some((file, decl.name.span)));
+                    self.wrong_kind(
+                        name,
+                        "a derived field",
+                        "a condition",
+                        word.span,
+                        Some((file, decl.name.span)),
+                    );
                     Cond::True
                 }
             });
@@ -96,11 +110,23 @@ impl<'a> Checker<'a> {
                 return match &decl.value {
                     ast::LetValue::Match(_) => self.derived_operand(name).map(Operand::Derived),
                     ast::LetValue::Value(_) => {
-                        self.wrong_kind(name, "a value", "a field", word.span, Some((file, decl.name.span)));
+                        self.wrong_kind(
+                            name,
+                            "a value",
+                            "a field",
+                            word.span,
+                            Some((file, decl.name.span)),
+                        );
                         None
                     }
                     ast::LetValue::Condition(_) => {
-                        self.wrong_kind(name, "a condition", "a field", word.span, Some((file, decl.name.span)));
+                        self.wrong_kind(
+                            name,
+                            "a condition",
+                            "a field",
+                            word.span,
+                            Some((file, decl.name.span)),
+                        );
                         None
                     }
                 };
@@ -120,7 +146,8 @@ impl<'a> Checker<'a> {
             ast::Test::Compare(op, rhs) => {
                 let test = self.compare(&operand, *op, rhs);
                 if *op == CmpOp::Ne {
-                    return test.map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
+                    return test
+                        .map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
                 }
                 test
             }
@@ -130,7 +157,9 @@ impl<'a> Checker<'a> {
                 return test.map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
             }
             ast::Test::Contains(rhs) => self.text_needle(rhs, "contains").map(Test::Contains),
-            ast::Test::StartsWith(rhs) => self.text_needle(rhs, "starts with").map(Test::StartsWith),
+            ast::Test::StartsWith(rhs) => {
+                self.text_needle(rhs, "starts with").map(Test::StartsWith)
+            }
             ast::Test::ContainsAny(rhs) => self.needles(rhs).map(Test::ContainsAny),
         };
         let _ = span;
@@ -142,7 +171,12 @@ impl<'a> Checker<'a> {
             LetValue::Scalar(value) => value,
             LetValue::List(_) => {
                 let fix = if op == CmpOp::Ne { "not in" } else { "in" };
-                self.mismatch(rhs.span, format!("`{}` compares with one value, not a list", op.as_str()), "a list", Some(format!("to test membership write `{fix} [...]`")));
+                self.mismatch(
+                    rhs.span,
+                    format!("`{}` compares with one value, not a list", op.as_str()),
+                    "a list",
+                    Some(format!("to test membership write `{fix} [...]`")),
+                );
                 return None;
             }
             LetValue::Invalid => return None,
@@ -151,7 +185,11 @@ impl<'a> Checker<'a> {
         if ordered && matches!(value, Value::Text(_) | Value::Bool(_)) {
             self.mismatch(
                 rhs.span,
-                format!("`{}` compares numbers, money and dates, not {}", op.as_str(), kind_of(&value)),
+                format!(
+                    "`{}` compares numbers, money and dates, not {}",
+                    op.as_str(),
+                    kind_of(&value)
+                ),
                 kind_of(&value),
                 Some("compare text with `==`, `!=`, `in`, `contains` or `starts with`".into()),
             );
@@ -171,7 +209,12 @@ impl<'a> Checker<'a> {
                 Some(Test::In(ValueSet::from_values(values)))
             }
             LetValue::Scalar(value) => {
-                self.mismatch(rhs.span, format!("`in` needs a list, not {}", kind_of(&value)), "one value", Some("write a list, e.g. `in [fashion, craft]`, or compare with `==`".into()));
+                self.mismatch(
+                    rhs.span,
+                    format!("`in` needs a list, not {}", kind_of(&value)),
+                    "one value",
+                    Some("write a list, e.g. `in [fashion, craft]`, or compare with `==`".into()),
+                );
                 None
             }
             LetValue::Invalid => None,
@@ -182,12 +225,26 @@ impl<'a> Checker<'a> {
         match self.rhs(rhs) {
             LetValue::Scalar(Value::Text(text)) => Some(Needle::new(&text)),
             LetValue::Scalar(value) => {
-                self.mismatch(rhs.span, format!("`{test}` looks for text, not {}", kind_of(&value)), kind_of(&value), Some("write the text in quotes, e.g. `\"hijab\"`".into()));
+                self.mismatch(
+                    rhs.span,
+                    format!("`{test}` looks for text, not {}", kind_of(&value)),
+                    kind_of(&value),
+                    Some("write the text in quotes, e.g. `\"hijab\"`".into()),
+                );
                 None
             }
             LetValue::List(_) => {
-                let help = if test == "contains" { "to look for any of several, write `contains any [...]`" } else { "write one text" };
-                self.mismatch(rhs.span, format!("`{test}` looks for one text, not a list"), "a list", Some(help.into()));
+                let help = if test == "contains" {
+                    "to look for any of several, write `contains any [...]`"
+                } else {
+                    "write one text"
+                };
+                self.mismatch(
+                    rhs.span,
+                    format!("`{test}` looks for one text, not a list"),
+                    "a list",
+                    Some(help.into()),
+                );
                 None
             }
             LetValue::Invalid => None,
@@ -202,7 +259,12 @@ impl<'a> Checker<'a> {
                     match value {
                         Value::Text(t) => needles.push(Needle::new(&t)),
                         other => {
-                            self.mismatch(rhs.span, format!("`contains any` looks for text, not {}", kind_of(&other)), "not text", None);
+                            self.mismatch(
+                                rhs.span,
+                                format!("`contains any` looks for text, not {}", kind_of(&other)),
+                                "not text",
+                                None,
+                            );
                             return None;
                         }
                     }
@@ -210,7 +272,12 @@ impl<'a> Checker<'a> {
                 Some(needles)
             }
             LetValue::Scalar(_) => {
-                self.mismatch(rhs.span, "`contains any` needs a list".into(), "one value", Some("write `contains \"x\"` for one value, or a list `[\"a\", \"b\"]`".into()));
+                self.mismatch(
+                    rhs.span,
+                    "`contains any` needs a list".into(),
+                    "one value",
+                    Some("write `contains \"x\"` for one value, or a list `[\"a\", \"b\"]`".into()),
+                );
                 None
             }
             LetValue::Invalid => None,
@@ -229,17 +296,26 @@ impl<'a> Checker<'a> {
     }
 
     fn mismatch(&mut self, span: Span, problem: String, label: &str, help: Option<String>) {
-        self.error(CheckError::TypeMismatch { problem, span, label: label.to_string(), help });
+        self.error(CheckError::TypeMismatch {
+            problem,
+            span,
+            label: label.to_string(),
+            help,
+        });
     }
 
     /// Resolves a condition `let` by name, once.
     pub(super) fn let_condition(&mut self, name: &str, use_span: Span) -> Cond {
-        let Some(&(file, decl)) = self.names.lets.get(name) else { return Cond::True };
+        let Some(&(file, decl)) = self.names.lets.get(name) else {
+            return Cond::True;
+        };
         let key = format!("let:{name}");
         if let Some(cond) = self.resolved_conds.get(&key) {
             return cond.clone();
         }
-        let ast::LetValue::Condition(body) = &decl.value else { return Cond::True };
+        let ast::LetValue::Condition(body) = &decl.value else {
+            return Cond::True;
+        };
         if self.enter(&decl.name.name, use_span) {
             return Cond::True;
         }
@@ -261,7 +337,10 @@ impl<'a> Checker<'a> {
         let Some(&(file, decl)) = self.names.subjects.get(name) else {
             // Only `import` is built in beyond `listing` and `domestic`.
             let path = FieldPath::new(vec!["cross_border".into()]);
-            return Cond::Test(Operand::Field(path), Test::Compare(CmpOp::Eq, Value::Bool(true)));
+            return Cond::Test(
+                Operand::Field(path),
+                Test::Compare(CmpOp::Eq, Value::Bool(true)),
+            );
         };
         let key = format!("subject:{name}");
         if let Some(cond) = self.resolved_conds.get(&key) {
@@ -290,10 +369,19 @@ impl<'a> Checker<'a> {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
                 "the subjects are {}; declare another with `subject {name} = CONDITION`",
-                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
-        self.error(CheckError::UnknownName { kind: "subject", name: name.to_string(), span: subject.span, help: Some(help) });
+        self.error(CheckError::UnknownName {
+            kind: "subject",
+            name: name.to_string(),
+            span: subject.span,
+            help: Some(help),
+        });
         Cond::True
     }
 }

@@ -15,7 +15,9 @@ impl Checker<'_> {
         if let Some(index) = self.derived_index.get(decl.name.name.as_str()) {
             return Some(*index);
         }
-        let ast::LetValue::Match(m) = &decl.value else { return None };
+        let ast::LetValue::Match(m) = &decl.value else {
+            return None;
+        };
         let outer = std::mem::replace(&mut self.file, file);
         let derived = self.match_table(&decl.name.name, m);
         self.file = outer;
@@ -26,7 +28,9 @@ impl Checker<'_> {
     }
 
     fn match_table(&mut self, name: &str, m: &ast::Match) -> Option<Derived> {
-        let ast::ExprKind::Path(path) = &m.scrutinee.kind else { return None };
+        let ast::ExprKind::Path(path) = &m.scrutinee.kind else {
+            return None;
+        };
         let mut arms = HashMap::new();
         let mut key_spans: HashMap<String, Span> = HashMap::new();
         let mut default = None;
@@ -34,7 +38,10 @@ impl Checker<'_> {
         let mut first_kind: Option<&'static str> = None;
         for arm in &m.arms {
             if let Some(else_arm) = else_span {
-                self.error(CheckError::UnreachableArm { span: arm.span, else_arm });
+                self.error(CheckError::UnreachableArm {
+                    span: arm.span,
+                    else_arm,
+                });
                 continue;
             }
             let value = self.arm_value(&arm.value, &mut first_kind)?;
@@ -44,19 +51,34 @@ impl Checker<'_> {
                 continue;
             };
             for key in keys {
-                let Some(text) = self.key_text(key) else { continue };
+                let Some(text) = self.key_text(key) else {
+                    continue;
+                };
                 if let Some(first) = key_spans.get(&text) {
-                    self.error(CheckError::DuplicateKey { key: format!("`{text}`"), span: key.span, first: *first });
+                    self.error(CheckError::DuplicateKey {
+                        key: format!("`{text}`"),
+                        span: key.span,
+                        first: *first,
+                    });
                     continue;
                 }
                 key_spans.insert(text.clone(), key.span);
                 arms.insert(text, value.clone());
             }
         }
-        Some(Derived { name: name.to_string(), field: field_path(path), arms, default })
+        Some(Derived {
+            name: name.to_string(),
+            field: field_path(path),
+            arms,
+            default,
+        })
     }
 
-    fn arm_value(&mut self, expr: &ast::Expr, first_kind: &mut Option<&'static str>) -> Option<serde_json::Value> {
+    fn arm_value(
+        &mut self,
+        expr: &ast::Expr,
+        first_kind: &mut Option<&'static str>,
+    ) -> Option<serde_json::Value> {
         let value = match self.rhs(expr) {
             LetValue::Scalar(v) => v,
             LetValue::List(_) => {
@@ -71,16 +93,16 @@ impl Checker<'_> {
             LetValue::Invalid => return None,
         };
         let kind = kind_of(&value);
-        if let Some(first) = *first_kind {
-            if first != kind {
-                self.error(CheckError::TypeMismatch {
-                    problem: format!("the arms of a match give {first} and {kind}"),
-                    span: expr.span,
-                    label: kind.to_string(),
-                    help: Some("every arm must give the same kind of value".into()),
-                });
-                return None;
-            }
+        if let Some(first) = *first_kind
+            && first != kind
+        {
+            self.error(CheckError::TypeMismatch {
+                problem: format!("the arms of a match give {first} and {kind}"),
+                span: expr.span,
+                label: kind.to_string(),
+                help: Some("every arm must give the same kind of value".into()),
+            });
+            return None;
         }
         *first_kind = Some(kind);
         Some(to_json(&value))
@@ -94,7 +116,10 @@ impl Checker<'_> {
             LetValue::Scalar(Value::Bool(b)) => Some(b.to_string()),
             LetValue::Scalar(other) => {
                 self.error(CheckError::TypeMismatch {
-                    problem: format!("a match key must be text, a number or a boolean, not {}", kind_of(&other)),
+                    problem: format!(
+                        "a match key must be text, a number or a boolean, not {}",
+                        kind_of(&other)
+                    ),
                     span: key.span,
                     label: kind_of(&other).to_string(),
                     help: None,

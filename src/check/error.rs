@@ -34,7 +34,9 @@ pub enum CheckError {
     #[error("invalid number `{text}`")]
     #[diagnostic(
         code(akar::check::invalid_number),
-        help("write digits with an optional `.` decimal part; `_` may only separate digits, as in `1_500_000`")
+        help(
+            "write digits with an optional `.` decimal part; `_` may only separate digits, as in `1_500_000`"
+        )
     )]
     InvalidNumber {
         text: String,
@@ -43,7 +45,10 @@ pub enum CheckError {
     },
 
     #[error("invalid date `{text}`")]
-    #[diagnostic(code(akar::check::invalid_date), help("dates are `YYYY-MM-DD` and must exist in the calendar, e.g. `2023-09-26`"))]
+    #[diagnostic(
+        code(akar::check::invalid_date),
+        help("dates are `YYYY-MM-DD` and must exist in the calendar, e.g. `2023-09-26`")
+    )]
     InvalidDate {
         text: String,
         #[label("no such date")]
@@ -85,7 +90,12 @@ pub enum CheckError {
     },
 
     #[error("a rate must be positive")]
-    #[diagnostic(code(akar::check::bad_rate), help("write how much of the second currency one unit of the first is worth, e.g. `rate USD = 15_500 IDR`"))]
+    #[diagnostic(
+        code(akar::check::bad_rate),
+        help(
+            "write how much of the second currency one unit of the first is worth, e.g. `rate USD = 15_500 IDR`"
+        )
+    )]
     BadRate {
         #[label("not a positive amount")]
         span: Span,
@@ -126,7 +136,10 @@ pub enum CheckError {
     },
 
     #[error("rule `{name}` overrides itself")]
-    #[diagnostic(code(akar::check::self_override), help("a rule may only override other rules"))]
+    #[diagnostic(
+        code(akar::check::self_override),
+        help("a rule may only override other rules")
+    )]
     SelfOverride {
         name: String,
         #[label("names its own rule")]
@@ -136,7 +149,9 @@ pub enum CheckError {
     #[error("rules override each other in a cycle: {cycle}")]
     #[diagnostic(
         code(akar::check::override_cycle),
-        help("an exception must be more specific than what it overrides; remove one of the `overrides`")
+        help(
+            "an exception must be more specific than what it overrides; remove one of the `overrides`"
+        )
     )]
     OverrideCycle {
         cycle: String,
@@ -145,7 +160,10 @@ pub enum CheckError {
     },
 
     #[error("the match key {key} appears twice")]
-    #[diagnostic(code(akar::check::duplicate_key), help("each key may lead to one value only; remove one"))]
+    #[diagnostic(
+        code(akar::check::duplicate_key),
+        help("each key may lead to one value only; remove one")
+    )]
     DuplicateKey {
         key: String,
         #[label("again here")]
@@ -155,7 +173,10 @@ pub enum CheckError {
     },
 
     #[error("this match arm can never be reached")]
-    #[diagnostic(code(akar::check::unreachable_arm), help("`else` catches everything; put it last"))]
+    #[diagnostic(
+        code(akar::check::unreachable_arm),
+        help("`else` catches everything; put it last")
+    )]
     UnreachableArm {
         #[label("after `else`")]
         span: Span,
@@ -164,7 +185,10 @@ pub enum CheckError {
     },
 
     #[error("the listing in this test is not a JSON object: {reason}")]
-    #[diagnostic(code(akar::check::bad_test_listing), help("write the listing as JSON, e.g. `given {{\"cluster\": \"fashion\"}}`"))]
+    #[diagnostic(
+        code(akar::check::bad_test_listing),
+        help("write the listing as JSON, e.g. `given {{\"cluster\": \"fashion\"}}`")
+    )]
     BadTestListing {
         reason: String,
         #[label("invalid listing")]

@@ -48,7 +48,11 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<Plan, Vec<Problem
     let mut checker = Checker::new(sources, files);
     checker.names = Names::collect(files, sources, &mut checker.problems);
     let plan = checker.run();
-    if checker.problems.is_empty() { Ok(plan) } else { Err(checker.problems) }
+    if checker.problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(checker.problems)
+    }
 }
 
 pub(crate) struct Checker<'a> {
@@ -101,7 +105,12 @@ impl<'a> Checker<'a> {
         self.check_money(&rates);
         let tests = self.tests(&rules);
         let derived = std::mem::take(&mut self.derived);
-        Plan { rules, rates, derived, tests }
+        Plan {
+            rules,
+            rates,
+            derived,
+            tests,
+        }
     }
 
     /// Resolves every `let` once, so that unused ones are checked too.

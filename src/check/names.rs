@@ -26,9 +26,18 @@ impl<'a> Names<'a> {
             for item in &parsed.items {
                 match item {
                     ast::Item::Let(decl) => {
-                        let first = names.lets.get(decl.name.name.as_str()).map(|(f, d)| (*f, d.name.span));
+                        let first = names
+                            .lets
+                            .get(decl.name.name.as_str())
+                            .map(|(f, d)| (*f, d.name.span));
                         match first {
-                            Some(first) => problems.push(duplicate("`let`", &decl.name, file, first, at(first))),
+                            Some(first) => problems.push(duplicate(
+                                "`let`",
+                                &decl.name,
+                                file,
+                                first,
+                                at(first),
+                            )),
                             None => {
                                 names.lets.insert(&decl.name.name, (file, decl));
                             }
@@ -38,13 +47,19 @@ impl<'a> Names<'a> {
                     ast::Item::Rule(rule) => names.rule(file, rule, problems, &at),
                     ast::Item::Header(h) => {
                         if let Some(first) = header {
-                            problems.push(Problem::new(file, CheckError::Duplicate {
-                                kind: "the `policy` header",
-                                name: h.name.value.clone(),
-                                span: h.span,
-                                first: Some(first),
-                                help: Some("a file has one `policy` header; split the file in two".into()),
-                            }));
+                            problems.push(Problem::new(
+                                file,
+                                CheckError::Duplicate {
+                                    kind: "the `policy` header",
+                                    name: h.name.value.clone(),
+                                    span: h.span,
+                                    first: Some(first),
+                                    help: Some(
+                                        "a file has one `policy` header; split the file in two"
+                                            .into(),
+                                    ),
+                                },
+                            ));
                         }
                         header = Some(h.span);
                     }
@@ -55,7 +70,13 @@ impl<'a> Names<'a> {
         names
     }
 
-    fn subject(&mut self, file: FileId, decl: &'a ast::SubjectDecl, problems: &mut Vec<Problem>, at: &dyn Fn((FileId, Span)) -> String) {
+    fn subject(
+        &mut self,
+        file: FileId,
+        decl: &'a ast::SubjectDecl,
+        problems: &mut Vec<Problem>,
+        at: &dyn Fn((FileId, Span)) -> String,
+    ) {
         let name = decl.name.name.as_str();
         if name == "listing" || name == "domestic" {
             problems.push(Problem::new(file, CheckError::Invalid {
@@ -78,9 +99,19 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn rule(&mut self, file: FileId, rule: &'a ast::Rule, problems: &mut Vec<Problem>, at: &dyn Fn((FileId, Span)) -> String) {
+    fn rule(
+        &mut self,
+        file: FileId,
+        rule: &'a ast::Rule,
+        problems: &mut Vec<Problem>,
+        at: &dyn Fn((FileId, Span)) -> String,
+    ) {
         let Some(name) = &rule.name else { return };
-        match self.rules.get(name.name.as_str()).map(|(f, r)| (*f, r.name.as_ref().map_or(r.span, |n| n.span))) {
+        match self
+            .rules
+            .get(name.name.as_str())
+            .map(|(f, r)| (*f, r.name.as_ref().map_or(r.span, |n| n.span)))
+        {
             Some(first) => problems.push(duplicate("rule", name, file, first, at(first))),
             None => {
                 self.rules.insert(&name.name, (file, rule));
@@ -94,24 +125,38 @@ impl<'a> Names<'a> {
 
     /// Every name a bare word could mean, for did-you-mean.
     pub fn all_names(&self) -> Vec<&str> {
-        let mut all: Vec<&str> = self.lets.keys().chain(self.subjects.keys()).copied().collect();
+        let mut all: Vec<&str> = self
+            .lets
+            .keys()
+            .chain(self.subjects.keys())
+            .copied()
+            .collect();
         all.extend(BUILTIN_SUBJECTS);
         all.sort_unstable();
         all
     }
 }
 
-fn duplicate(kind: &'static str, name: &ast::Ident, file: FileId, first: (FileId, Span), first_at: String) -> Problem {
+fn duplicate(
+    kind: &'static str,
+    name: &ast::Ident,
+    file: FileId,
+    first: (FileId, Span),
+    first_at: String,
+) -> Problem {
     let same_file = first.0 == file;
-    Problem::new(file, CheckError::Duplicate {
-        kind,
-        name: name.name.clone(),
-        span: name.span,
-        first: same_file.then_some(first.1),
-        help: Some(if same_file {
-            "rename one of them, or remove the second".to_string()
-        } else {
-            format!("the first is at {first_at}; rename one of them")
-        }),
-    })
+    Problem::new(
+        file,
+        CheckError::Duplicate {
+            kind,
+            name: name.name.clone(),
+            span: name.span,
+            first: same_file.then_some(first.1),
+            help: Some(if same_file {
+                "rename one of them, or remove the second".to_string()
+            } else {
+                format!("the first is at {first_at}; rename one of them")
+            }),
+        },
+    )
 }

@@ -27,7 +27,14 @@ impl Checker<'_> {
         for edge in &edges {
             for start in [&edge.from, &edge.to] {
                 if !rates.worth.contains_key(start) {
-                    rates.worth.insert(start.clone(), Worth { group, num: Decimal::ONE, den: Decimal::ONE });
+                    rates.worth.insert(
+                        start.clone(),
+                        Worth {
+                            group,
+                            num: Decimal::ONE,
+                            den: Decimal::ONE,
+                        },
+                    );
                     self.spread(&mut rates, &edges, group);
                     group += 1;
                 }
@@ -42,8 +49,12 @@ impl Checker<'_> {
         for (file, parsed) in self.files.iter().enumerate() {
             self.file = file;
             for item in &parsed.items {
-                let ast::Item::Rate(rate) = item else { continue };
-                let Some(edge) = self.edge(file, rate) else { continue };
+                let ast::Item::Rate(rate) = item else {
+                    continue;
+                };
+                let Some(edge) = self.edge(file, rate) else {
+                    continue;
+                };
                 let key = pair_key(&edge.from, &edge.to);
                 if let Some(first) = seen.get(&key) {
                     let first = *first;
@@ -64,13 +75,21 @@ impl Checker<'_> {
     }
 
     fn edge(&mut self, file: FileId, rate: &ast::Rate) -> Option<Edge> {
-        let ast::LiteralKind::Number(text) = &rate.amount.kind else { return None };
+        let ast::LiteralKind::Number(text) = &rate.amount.kind else {
+            return None;
+        };
         let amount = self.number(text, rate.amount.span)?;
         if amount <= Decimal::ZERO || rate.currency.name == rate.per.name {
             self.error(CheckError::BadRate { span: rate.span });
             return None;
         }
-        Some(Edge { from: rate.currency.name.clone(), to: rate.per.name.clone(), amount, file, span: rate.span })
+        Some(Edge {
+            from: rate.currency.name.clone(),
+            to: rate.per.name.clone(),
+            amount,
+            file,
+            span: rate.span,
+        })
     }
 
     /// Gives every currency reachable in `group` its worth, checking that rates
@@ -85,13 +104,21 @@ impl Checker<'_> {
                 match (from, to) {
                     (Some(f), None) if f.group == group => {
                         // worth(to) = worth(from) / amount
-                        let to = Worth { group, num: f.num, den: f.den * edge.amount };
+                        let to = Worth {
+                            group,
+                            num: f.num,
+                            den: f.den * edge.amount,
+                        };
                         rates.worth.insert(edge.to.clone(), to);
                         changed = true;
                     }
                     (None, Some(t)) if t.group == group => {
                         // worth(from) = amount * worth(to)
-                        let from = Worth { group, num: edge.amount * t.num, den: t.den };
+                        let from = Worth {
+                            group,
+                            num: edge.amount * t.num,
+                            den: t.den,
+                        };
                         rates.worth.insert(edge.from.clone(), from);
                         changed = true;
                     }
@@ -100,9 +127,18 @@ impl Checker<'_> {
             }
         }
         for edge in edges {
-            let (Some(f), Some(t)) = (rates.worth.get(&edge.from), rates.worth.get(&edge.to)) else { continue };
+            let (Some(f), Some(t)) = (rates.worth.get(&edge.from), rates.worth.get(&edge.to))
+            else {
+                continue;
+            };
             if f.group == group && !agrees(*f, *t, edge.amount) {
-                self.error_in(edge.file, CheckError::ConflictingRates { currency: edge.from.clone(), span: edge.span });
+                self.error_in(
+                    edge.file,
+                    CheckError::ConflictingRates {
+                        currency: edge.from.clone(),
+                        span: edge.span,
+                    },
+                );
             }
         }
     }
@@ -110,24 +146,43 @@ impl Checker<'_> {
     /// Every currency used in money literals must convert to the others.
     pub(super) fn check_money(&mut self, rates: &Rates) {
         let used = std::mem::take(&mut self.money_used);
-        let Some((_, reference, _)) = used.first().cloned() else { return };
+        let Some((_, reference, _)) = used.first().cloned() else {
+            return;
+        };
         for (file, currency, span) in used {
             if crate::eval::money::convertible(rates, &currency, &reference) {
                 continue;
             }
             let help = format!("declare how they relate, e.g. `rate {currency} = ... {reference}`");
-            self.error_in(file, CheckError::NoRate { from: currency, to: reference.clone(), span, help });
+            self.error_in(
+                file,
+                CheckError::NoRate {
+                    from: currency,
+                    to: reference.clone(),
+                    span,
+                    help,
+                },
+            );
         }
     }
 }
 
 fn pair_key(a: &str, b: &str) -> (String, String) {
-    if a < b { (a.into(), b.into()) } else { (b.into(), a.into()) }
+    if a < b {
+        (a.into(), b.into())
+    } else {
+        (b.into(), a.into())
+    }
 }
 
 /// worth(from) == amount * worth(to), cross-multiplied.
 fn agrees(from: Worth, to: Worth, amount: Decimal) -> bool {
-    match (from.num.checked_mul(to.den), amount.checked_mul(to.num).and_then(|x| x.checked_mul(from.den))) {
+    match (
+        from.num.checked_mul(to.den),
+        amount
+            .checked_mul(to.num)
+            .and_then(|x| x.checked_mul(from.den)),
+    ) {
         (Some(left), Some(right)) => left == right,
         _ => false,
     }

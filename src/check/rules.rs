@@ -37,10 +37,14 @@ impl<'a> Checker<'a> {
         };
         let effective = rule.effective.as_ref().and_then(|d| self.date(d));
         let until = rule.until.as_ref().and_then(|d| self.date(d));
-        if let (Some(e), Some(u), Some(es), Some(us)) = (effective, until, &rule.effective, &rule.until) {
-            if u <= e {
-                self.error(CheckError::EmptyPeriod { effective: es.span, until: us.span });
-            }
+        if let (Some(e), Some(u), Some(es), Some(us)) =
+            (effective, until, &rule.effective, &rule.until)
+            && u <= e
+        {
+            self.error(CheckError::EmptyPeriod {
+                effective: es.span,
+                until: us.span,
+            });
         }
         let text = &self.sources.files[self.file].text;
         Rule {
@@ -63,14 +67,19 @@ impl<'a> Checker<'a> {
     /// Resolves `overrides` to rule indices; self-overrides, unknown targets and
     /// cycles are errors.
     pub(super) fn overrides(&mut self, rules: &mut [Rule]) {
-        let index: HashMap<String, usize> =
-            rules.iter().enumerate().filter_map(|(i, r)| r.name.clone().map(|n| (n, i))).collect();
+        let index: HashMap<String, usize> = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.name.clone().map(|n| (n, i)))
+            .collect();
         let mut position = 0;
         let mut edges: Vec<(usize, usize, usize, crate::syntax::Span)> = Vec::new();
         for (file, parsed) in self.files.iter().enumerate() {
             self.file = file;
             for item in &parsed.items {
-                let ast::Item::Rule(rule) = item else { continue };
+                let ast::Item::Rule(rule) = item else {
+                    continue;
+                };
                 for target in &rule.overrides {
                     if let Some(to) = self.override_target(rule, target, &index) {
                         edges.push((position, to, file, target.span));
@@ -86,9 +95,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn override_target(&mut self, rule: &ast::Rule, target: &ast::Ident, index: &HashMap<String, usize>) -> Option<usize> {
+    fn override_target(
+        &mut self,
+        rule: &ast::Rule,
+        target: &ast::Ident,
+        index: &HashMap<String, usize>,
+    ) -> Option<usize> {
         if rule.name.as_ref().is_some_and(|n| n.name == target.name) {
-            self.error(CheckError::SelfOverride { name: target.name.clone(), span: target.span });
+            self.error(CheckError::SelfOverride {
+                name: target.name.clone(),
+                span: target.span,
+            });
             return None;
         }
         if let Some(to) = index.get(&target.name) {
@@ -99,13 +116,20 @@ impl<'a> Checker<'a> {
             kind: "rule",
             name: target.name.clone(),
             span: target.span,
-            help: Some(near.map_or("`overrides` names rules defined with `rule NAME`".into(), |n| format!("did you mean `{n}`?"))),
+            help: Some(near.map_or(
+                "`overrides` names rules defined with `rule NAME`".into(),
+                |n| format!("did you mean `{n}`?"),
+            )),
         });
         None
     }
 
     /// Reports each cycle of overrides once, at the override that closes it.
-    fn override_cycles(&mut self, rules: &[Rule], edges: &[(usize, usize, usize, crate::syntax::Span)]) {
+    fn override_cycles(
+        &mut self,
+        rules: &[Rule],
+        edges: &[(usize, usize, usize, crate::syntax::Span)],
+    ) {
         for &(from, to, file, span) in edges {
             if let Some(path) = find_path(rules, to, from) {
                 // `path` runs from `to` back to `from`: report each cycle once, at the
@@ -115,7 +139,13 @@ impl<'a> Checker<'a> {
                 }
                 let mut names: Vec<&str> = vec![rules[from].label.as_str()];
                 names.extend(path.iter().map(|i| rules[*i].label.as_str()));
-                self.error_in(file, CheckError::OverrideCycle { cycle: names.join(" → "), span });
+                self.error_in(
+                    file,
+                    CheckError::OverrideCycle {
+                        cycle: names.join(" → "),
+                        span,
+                    },
+                );
             }
         }
     }
@@ -125,10 +155,10 @@ impl<'a> Checker<'a> {
         for (file, parsed) in self.files.iter().enumerate() {
             self.file = file;
             for item in &parsed.items {
-                if let ast::Item::Test(test) = item {
-                    if let Some(case) = self.test_case(test, rules) {
-                        tests.push(case);
-                    }
+                if let ast::Item::Test(test) = item
+                    && let Some(case) = self.test_case(test, rules)
+                {
+                    tests.push(case);
                 }
             }
         }
@@ -147,10 +177,14 @@ impl<'a> Checker<'a> {
         };
         let mut by = Vec::new();
         for name in &test.by {
-            match rules.iter().position(|r| r.name.as_deref() == Some(name.name.as_str())) {
+            match rules
+                .iter()
+                .position(|r| r.name.as_deref() == Some(name.name.as_str()))
+            {
                 Some(i) => by.push(i),
                 None => {
-                    let near = did_you_mean(&name.name, rules.iter().filter_map(|r| r.name.as_deref()));
+                    let near =
+                        did_you_mean(&name.name, rules.iter().filter_map(|r| r.name.as_deref()));
                     self.error(CheckError::UnknownName {
                         kind: "rule",
                         name: name.name.clone(),
@@ -165,11 +199,21 @@ impl<'a> Checker<'a> {
             ast::Expected::Error => None,
         };
         let location = self.location(self.file, test.span);
-        Some(TestCase { name: test.name.value.clone(), at, given, expect, by, location })
+        Some(TestCase {
+            name: test.name.value.clone(),
+            at,
+            given,
+            expect,
+            by,
+            location,
+        })
     }
 
     fn bad_listing(&mut self, test: &ast::TestBlock, reason: String) -> Option<TestCase> {
-        self.error(CheckError::BadTestListing { reason, span: test.given.span });
+        self.error(CheckError::BadTestListing {
+            reason,
+            span: test.given.span,
+        });
         None
     }
 }

@@ -29,7 +29,9 @@ impl Checker<'_> {
     pub(super) fn infer(&mut self, name: &str, value: &Value, span: Span) {
         let class = class(value);
         let Some(&(before, file, at)) = self.types.seen.get(name) else {
-            self.types.seen.insert(name.to_string(), (class, self.file, span));
+            self.types
+                .seen
+                .insert(name.to_string(), (class, self.file, span));
             return;
         };
         if before == class {

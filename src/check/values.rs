@@ -32,7 +32,9 @@ pub fn kind_of(value: &Value) -> &'static str {
 /// `1_500_000` → 1500000, if `_` only ever sits between digits.
 pub fn parse_number(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
-    let misplaced = bytes.windows(2).any(|w| w.contains(&b'_') && !(w[0].is_ascii_digit() || w[1].is_ascii_digit()))
+    let misplaced = bytes
+        .windows(2)
+        .any(|w| w.contains(&b'_') && !(w[0].is_ascii_digit() || w[1].is_ascii_digit()))
         || text.ends_with('_')
         || text.contains("_.")
         || text.contains("._");
@@ -50,7 +52,10 @@ impl<'a> Checker<'a> {
     pub(super) fn number(&mut self, text: &str, span: Span) -> Option<Decimal> {
         let number = parse_number(text);
         if number.is_none() {
-            self.error(CheckError::InvalidNumber { text: text.to_string(), span });
+            self.error(CheckError::InvalidNumber {
+                text: text.to_string(),
+                span,
+            });
         }
         number
     }
@@ -60,7 +65,10 @@ impl<'a> Checker<'a> {
             ast::LiteralKind::Date(text) => {
                 let date = parse_date(text);
                 if date.is_none() {
-                    self.error(CheckError::InvalidDate { text: text.clone(), span: literal.span });
+                    self.error(CheckError::InvalidDate {
+                        text: text.clone(),
+                        span: literal.span,
+                    });
                 }
                 date
             }
@@ -76,8 +84,12 @@ impl<'a> Checker<'a> {
             ast::LiteralKind::Date(_) => Value::Date(self.date(literal)?),
             ast::LiteralKind::Money { amount, currency } => {
                 let amount = self.number(amount, literal.span)?;
-                self.money_used.push((self.file, currency.clone(), literal.span));
-                Value::Money(Money { amount, currency: currency.clone() })
+                self.money_used
+                    .push((self.file, currency.clone(), literal.span));
+                Value::Money(Money {
+                    amount,
+                    currency: currency.clone(),
+                })
             }
         })
     }
@@ -86,7 +98,9 @@ impl<'a> Checker<'a> {
     /// bare word standing for itself (a symbol).
     pub(super) fn rhs(&mut self, expr: &ast::Expr) -> LetValue {
         match &expr.kind {
-            ast::ExprKind::Literal(l) => self.literal(l).map_or(LetValue::Invalid, LetValue::Scalar),
+            ast::ExprKind::Literal(l) => {
+                self.literal(l).map_or(LetValue::Invalid, LetValue::Scalar)
+            }
             ast::ExprKind::Symbol(s) => LetValue::Scalar(Value::Text(s.clone())),
             ast::ExprKind::List(items) => self.list(items),
             ast::ExprKind::Path(path) => match path.as_slice() {
@@ -139,8 +153,10 @@ impl<'a> Checker<'a> {
                     self.error(CheckError::TypeMismatch {
                         problem: format!("a list mixes {first} and {kind}"),
                         span: item.span,
-                        label: format!("{kind}"),
-                        help: Some(format!("every value of a list must be of one kind; the first is {first}")),
+                        label: kind.to_string(),
+                        help: Some(format!(
+                            "every value of a list must be of one kind; the first is {first}"
+                        )),
                     });
                     return LetValue::Invalid;
                 }
@@ -163,11 +179,23 @@ impl<'a> Checker<'a> {
         let expr = match &decl.value {
             ast::LetValue::Value(expr) => expr,
             ast::LetValue::Condition(_) => {
-                self.wrong_kind(name, "a condition", "a value", use_span, Some((file, decl.name.span)));
+                self.wrong_kind(
+                    name,
+                    "a condition",
+                    "a value",
+                    use_span,
+                    Some((file, decl.name.span)),
+                );
                 return LetValue::Invalid;
             }
             ast::LetValue::Match(_) => {
-                self.wrong_kind(name, "a derived field", "a value", use_span, Some((file, decl.name.span)));
+                self.wrong_kind(
+                    name,
+                    "a derived field",
+                    "a value",
+                    use_span,
+                    Some((file, decl.name.span)),
+                );
                 return LetValue::Invalid;
             }
         };
@@ -177,7 +205,13 @@ impl<'a> Checker<'a> {
         let outer = std::mem::replace(&mut self.file, file);
         let value = match &expr.kind {
             ast::ExprKind::Path(path) if path.len() > 1 => {
-                self.wrong_kind(name, "a field", "a value", use_span, Some((file, decl.name.span)));
+                self.wrong_kind(
+                    name,
+                    "a field",
+                    "a value",
+                    use_span,
+                    Some((file, decl.name.span)),
+                );
                 LetValue::Invalid
             }
             _ => self.rhs(expr),
@@ -193,7 +227,11 @@ impl<'a> Checker<'a> {
         if let Some(pos) = self.resolving.iter().position(|(n, _)| *n == name) {
             let mut cycle: Vec<&str> = self.resolving[pos..].iter().map(|(n, _)| *n).collect();
             cycle.push(name);
-            self.error(CheckError::Cycle { name: name.to_string(), cycle: cycle.join(" → "), span });
+            self.error(CheckError::Cycle {
+                name: name.to_string(),
+                cycle: cycle.join(" → "),
+                span,
+            });
             return true;
         }
         self.resolving.push((name, span));
@@ -214,10 +252,23 @@ impl<'a> Checker<'a> {
     ) {
         let (defined, help) = match defined {
             Some((file, at)) if file == self.file => (Some(at), None),
-            Some((file, at)) => (None, Some(format!("`{name}` is defined at {}", self.location(file, at)))),
+            Some((file, at)) => (
+                None,
+                Some(format!(
+                    "`{name}` is defined at {}",
+                    self.location(file, at)
+                )),
+            ),
             None => (None, None),
         };
-        self.error(CheckError::WrongKind { name: name.to_string(), what, expected, span, defined, help });
+        self.error(CheckError::WrongKind {
+            name: name.to_string(),
+            what,
+            expected,
+            span,
+            defined,
+            help,
+        });
     }
 }
 
@@ -227,8 +278,14 @@ mod tests {
 
     #[test]
     fn numbers_take_underscores_between_digits_only() {
-        assert_eq!(parse_number("1_500_000").map(|d| d.to_string()), Some("1500000".into()));
-        assert_eq!(parse_number("12.5").map(|d| d.to_string()), Some("12.5".into()));
+        assert_eq!(
+            parse_number("1_500_000").map(|d| d.to_string()),
+            Some("1500000".into())
+        );
+        assert_eq!(
+            parse_number("12.5").map(|d| d.to_string()),
+            Some("12.5".into())
+        );
         assert_eq!(parse_number("1__0"), None);
         assert_eq!(parse_number("10_"), None);
         assert_eq!(parse_number("1_.5"), None);

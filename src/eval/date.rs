@@ -11,7 +11,9 @@ pub fn parse_listing_date(text: &str) -> Option<NaiveDate> {
         return Some(at.naive_utc().date());
     }
     // A date-time without an offset is taken as UTC.
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.date())
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|t| t.date())
 }
 
 #[cfg(test)]

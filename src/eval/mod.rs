@@ -31,19 +31,30 @@ pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, 
     let mut matched = vec![false; plan.rules.len()];
     for (index, rule) in plan.rules.iter().enumerate() {
         if rule.in_force(date) {
-            matched[index] = eval(plan, &rule.when, listing).map_err(|(field, fault)| error(field, fault, rule))?;
+            matched[index] = eval(plan, &rule.when, listing)
+                .map_err(|(field, fault)| error(field, fault, rule))?;
         }
     }
-    let applies: Vec<bool> = (0..plan.rules.len()).map(|i| applies(plan, &matched, i)).collect();
+    let applies: Vec<bool> = (0..plan.rules.len())
+        .map(|i| applies(plan, &matched, i))
+        .collect();
     let rules: Vec<usize> = (0..plan.rules.len()).filter(|i| applies[*i]).collect();
-    let action = rules.iter().map(|i| plan.rules[*i].action).max().unwrap_or(Action::Allow);
+    let action = rules
+        .iter()
+        .map(|i| plan.rules[*i].action)
+        .max()
+        .unwrap_or(Action::Allow);
     Ok(Decision { action, rules })
 }
 
 /// A matched rule applies unless a rule overriding it applies. Overrides form no
 /// cycles (the checker rejects them), so the recursion ends.
 fn applies(plan: &Plan, matched: &[bool], index: usize) -> bool {
-    matched[index] && !plan.rules[index].overridden_by.iter().any(|by| applies(plan, matched, *by))
+    matched[index]
+        && !plan.rules[index]
+            .overridden_by
+            .iter()
+            .any(|by| applies(plan, matched, *by))
 }
 
 type Failed = (String, Fault);
@@ -73,12 +84,19 @@ pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
     }
 }
 
-fn test_operand(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Result<bool, Failed> {
+fn test_operand(
+    plan: &Plan,
+    operand: &Operand,
+    test: &Test,
+    listing: &Json,
+) -> Result<bool, Failed> {
     let value = read(plan, operand, listing);
     match (value, test) {
         (None, Test::Missing) => Ok(true),
         (None, _) => Ok(false),
-        (Some(value), test) => value::apply(test, value, &plan.rates).map_err(|f| (operand_name(plan, operand), f)),
+        (Some(value), test) => {
+            value::apply(test, value, &plan.rates).map_err(|f| (operand_name(plan, operand), f))
+        }
     }
 }
 
@@ -93,16 +111,29 @@ pub fn read<'a>(plan: &'a Plan, operand: &Operand, listing: &'a Json) -> Option<
 pub fn operand_name(plan: &Plan, operand: &Operand) -> String {
     match operand {
         Operand::Field(path) => path.dotted.clone(),
-        Operand::Derived(index) => plan.derived.get(*index).map_or_else(String::new, |d| d.name.clone()),
+        Operand::Derived(index) => plan
+            .derived
+            .get(*index)
+            .map_or_else(String::new, |d| d.name.clone()),
     }
 }
 
 fn error(field: String, fault: Fault, rule: &Rule) -> EvalError {
     let rule = rule.label.clone();
     match fault {
-        Fault::WrongType { found, expected } => EvalError::WrongType { field, found, expected, rule },
+        Fault::WrongType { found, expected } => EvalError::WrongType {
+            field,
+            found,
+            expected,
+            rule,
+        },
         Fault::BadDate { found } => EvalError::BadDate { field, found, rule },
-        Fault::NoRate { from, to } => EvalError::NoRate { from, to, field, rule },
+        Fault::NoRate { from, to } => EvalError::NoRate {
+            from,
+            to,
+            field,
+            rule,
+        },
         Fault::Overflow => EvalError::Overflow { field, rule },
     }
 }

@@ -29,7 +29,10 @@ pub fn compare(rates: &Rates, a: &Money, b: &Money) -> Result<Ordering, MoneyErr
     if a.currency == b.currency {
         return Ok(a.amount.cmp(&b.amount));
     }
-    let no_rate = || MoneyError::NoRate { from: a.currency.clone(), to: b.currency.clone() };
+    let no_rate = || MoneyError::NoRate {
+        from: a.currency.clone(),
+        to: b.currency.clone(),
+    };
     let (wa, wb) = match (rates.worth.get(&a.currency), rates.worth.get(&b.currency)) {
         (Some(wa), Some(wb)) if wa.group == wb.group => (wa, wb),
         _ => return Err(no_rate()),
@@ -40,7 +43,9 @@ pub fn compare(rates: &Rates, a: &Money, b: &Money) -> Result<Ordering, MoneyErr
 }
 
 fn mul(factors: &[Decimal]) -> Result<Decimal, MoneyError> {
-    factors.iter().try_fold(Decimal::ONE, |acc, f| acc.checked_mul(*f).ok_or(MoneyError::Overflow))
+    factors.iter().try_fold(Decimal::ONE, |acc, f| {
+        acc.checked_mul(*f).ok_or(MoneyError::Overflow)
+    })
 }
 
 #[cfg(test)]
@@ -50,20 +55,46 @@ mod tests {
 
     fn usd_idr() -> Rates {
         let mut rates = Rates::default();
-        rates.worth.insert("IDR".into(), Worth { group: 0, num: Decimal::ONE, den: Decimal::ONE });
-        rates.worth.insert("USD".into(), Worth { group: 0, num: Decimal::from(15_500), den: Decimal::ONE });
+        rates.worth.insert(
+            "IDR".into(),
+            Worth {
+                group: 0,
+                num: Decimal::ONE,
+                den: Decimal::ONE,
+            },
+        );
+        rates.worth.insert(
+            "USD".into(),
+            Worth {
+                group: 0,
+                num: Decimal::from(15_500),
+                den: Decimal::ONE,
+            },
+        );
         rates
     }
 
     fn money(amount: i64, currency: &str) -> Money {
-        Money { amount: Decimal::from(amount), currency: currency.into() }
+        Money {
+            amount: Decimal::from(amount),
+            currency: currency.into(),
+        }
     }
 
     #[test]
     fn compares_exactly_across_currencies() {
         let rates = usd_idr();
-        assert_eq!(compare(&rates, &money(1_550_000, "IDR"), &money(100, "USD")), Ok(Ordering::Equal));
-        assert_eq!(compare(&rates, &money(1_549_999, "IDR"), &money(100, "USD")), Ok(Ordering::Less));
-        assert!(matches!(compare(&rates, &money(1, "EUR"), &money(1, "USD")), Err(MoneyError::NoRate { .. })));
+        assert_eq!(
+            compare(&rates, &money(1_550_000, "IDR"), &money(100, "USD")),
+            Ok(Ordering::Equal)
+        );
+        assert_eq!(
+            compare(&rates, &money(1_549_999, "IDR"), &money(100, "USD")),
+            Ok(Ordering::Less)
+        );
+        assert!(matches!(
+            compare(&rates, &money(1, "EUR"), &money(1, "USD")),
+            Err(MoneyError::NoRate { .. })
+        ));
     }
 }

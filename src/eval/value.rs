@@ -14,9 +14,17 @@ use crate::syntax::ast::CmpOp;
 /// A failed test before it knows its field and rule; see [`super::EvalError`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
-    WrongType { found: String, expected: &'static str },
-    BadDate { found: String },
-    NoRate { from: String, to: String },
+    WrongType {
+        found: String,
+        expected: &'static str,
+    },
+    BadDate {
+        found: String,
+    },
+    NoRate {
+        from: String,
+        to: String,
+    },
     Overflow,
 }
 
@@ -41,7 +49,8 @@ pub fn derive<'a>(plan: &'a Plan, index: usize, listing: &Json) -> Option<&'a Js
         Json::Bool(b) => Some(b.to_string()),
         _ => None,
     };
-    key.and_then(|k| derived.arms.get(&k)).or(derived.default.as_ref())
+    key.and_then(|k| derived.arms.get(&k))
+        .or(derived.default.as_ref())
 }
 
 /// Applies a test to a present value (missing values are handled by the caller).
@@ -84,12 +93,18 @@ fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bo
             Json::Number(v) => number(v).ok_or(Fault::Overflow)?.cmp(n),
             other => return Err(wrong(other, "a number")),
         },
-        Value::Money(m) => money::compare(rates, &listing_money(value, &m.currency)?, m).map_err(|e| match e {
-            MoneyError::NoRate { from, to } => Fault::NoRate { from, to },
-            MoneyError::Overflow => Fault::Overflow,
-        })?,
+        Value::Money(m) => {
+            money::compare(rates, &listing_money(value, &m.currency)?, m).map_err(|e| match e {
+                MoneyError::NoRate { from, to } => Fault::NoRate { from, to },
+                MoneyError::Overflow => Fault::Overflow,
+            })?
+        }
         Value::Date(d) => match value {
-            Json::String(s) => parse_listing_date(s).ok_or_else(|| Fault::BadDate { found: describe(value) })?.cmp(d),
+            Json::String(s) => parse_listing_date(s)
+                .ok_or_else(|| Fault::BadDate {
+                    found: describe(value),
+                })?
+                .cmp(d),
             other => return Err(wrong(other, "a date")),
         },
     };
@@ -112,11 +127,15 @@ fn holds(op: CmpOp, ordering: Ordering) -> bool {
 fn listing_money(value: &Json, default_currency: &str) -> Result<Money> {
     const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
     match value {
-        Json::Number(n) => Ok(Money { amount: number(n).ok_or(Fault::Overflow)?, currency: default_currency.to_string() }),
+        Json::Number(n) => Ok(Money {
+            amount: number(n).ok_or(Fault::Overflow)?,
+            currency: default_currency.to_string(),
+        }),
         Json::Object(fields) => match (fields.get("amount"), fields.get("currency")) {
-            (Some(Json::Number(n)), Some(Json::String(c))) => {
-                Ok(Money { amount: number(n).ok_or(Fault::Overflow)?, currency: c.clone() })
-            }
+            (Some(Json::Number(n)), Some(Json::String(c))) => Ok(Money {
+                amount: number(n).ok_or(Fault::Overflow)?,
+                currency: c.clone(),
+            }),
             _ => Err(wrong(value, EXPECTED)),
         },
         other => Err(wrong(other, EXPECTED)),
@@ -124,10 +143,10 @@ fn listing_money(value: &Json, default_currency: &str) -> Result<Money> {
 }
 
 fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
-    if let Json::String(s) = value {
-        if !set.texts.is_empty() || set.others.is_empty() {
-            return Ok(set.texts.contains(s.as_str()));
-        }
+    if let Json::String(s) = value
+        && (!set.texts.is_empty() || set.others.is_empty())
+    {
+        return Ok(set.texts.contains(s.as_str()));
     }
     if set.others.is_empty() {
         return Err(wrong(value, "text"));
@@ -143,7 +162,9 @@ fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
 fn contains(value: &Json, needle: &Needle) -> Result<bool> {
     match value {
         Json::String(s) => Ok(lower_contains(s, &needle.lower)),
-        Json::Array(items) => Ok(items.iter().any(|i| i.as_str() == Some(needle.exact.as_str()))),
+        Json::Array(items) => Ok(items
+            .iter()
+            .any(|i| i.as_str() == Some(needle.exact.as_str()))),
         other => Err(wrong(other, "text or a list")),
     }
 }
@@ -176,11 +197,16 @@ pub fn number(n: &serde_json::Number) -> Option<Decimal> {
         return Some(Decimal::from(u));
     }
     let text = n.to_string();
-    Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)).ok()
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
 }
 
 fn wrong(value: &Json, expected: &'static str) -> Fault {
-    Fault::WrongType { found: describe(value), expected }
+    Fault::WrongType {
+        found: describe(value),
+        expected,
+    }
 }
 
 /// How a listing's value reads in an error: its kind and, if short, the value.
@@ -194,5 +220,9 @@ pub fn describe(value: &Json) -> String {
         Json::Object(_) => return "an object".into(),
     };
     let text = value.to_string();
-    if text.len() > 40 { format!("{kind} {}…", &text[..text.floor_char_boundary(40)]) } else { format!("{kind} {text}") }
+    if text.len() > 40 {
+        format!("{kind} {}…", &text[..text.floor_char_boundary(40)])
+    } else {
+        format!("{kind} {text}")
+    }
 }

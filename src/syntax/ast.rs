@@ -18,7 +18,7 @@ pub enum Item {
     Rate(Rate),
     Let(Let),
     Subject(SubjectDecl),
-    Rule(Rule),
+    Rule(Box<Rule>),
     Test(TestBlock),
 }
 
@@ -238,7 +238,10 @@ pub enum LiteralKind {
     Str(String),
     /// Digits as written, `_` included.
     Number(String),
-    Money { amount: String, currency: String },
+    Money {
+        amount: String,
+        currency: String,
+    },
     Date(String),
     Bool(bool),
 }

@@ -72,6 +72,12 @@ impl SyntaxError {
     /// True when the input ended in the middle of an item, so that more input could
     /// complete it. The REPL uses this to continue on the next line.
     pub fn is_incomplete(&self) -> bool {
-        matches!(self, SyntaxError::Unexpected { incomplete: true, .. })
+        matches!(
+            self,
+            SyntaxError::Unexpected {
+                incomplete: true,
+                ..
+            }
+        )
     }
 }

@@ -25,11 +25,17 @@ impl Ctx {
     }
 
     fn internal(self, pair: &Pair<Rule>) -> Vec<SyntaxError> {
-        vec![SyntaxError::Internal { rule: format!("{:?}", pair.as_rule()), span: self.span(pair) }]
+        vec![SyntaxError::Internal {
+            rule: format!("{:?}", pair.as_rule()),
+            span: self.span(pair),
+        }]
     }
 
     fn missing(self, span: Span, what: &str) -> Vec<SyntaxError> {
-        vec![SyntaxError::Internal { rule: what.to_string(), span }]
+        vec![SyntaxError::Internal {
+            rule: what.to_string(),
+            span,
+        }]
     }
 }
 
@@ -43,20 +49,28 @@ pub(super) fn item(pair: Pair<Rule>, base: usize) -> Result<Item> {
         Rule::rate_decl => rate(cx, inner).map(Item::Rate),
         Rule::let_decl => let_decl(cx, inner).map(Item::Let),
         Rule::subject_decl => subject(cx, inner).map(Item::Subject),
-        Rule::named_rule | Rule::unnamed_rule => rule(cx, inner).map(Item::Rule),
+        Rule::named_rule | Rule::unnamed_rule => rule(cx, inner).map(|r| Item::Rule(Box::new(r))),
         Rule::test_block => test_block(cx, inner).map(Item::Test),
         _ => Err(cx.internal(&inner)),
     }
 }
 
 /// The next pair that is not a keyword: keywords only guide the grammar.
-fn next<'i>(cx: Ctx, pairs: &mut Pairs<'i, Rule>, span: Span, what: &str) -> Result<Pair<'i, Rule>> {
-    pairs.find(|p| !is_keyword(p.as_rule())).ok_or_else(|| cx.missing(span, what))
+fn next<'i>(
+    cx: Ctx,
+    pairs: &mut Pairs<'i, Rule>,
+    span: Span,
+    what: &str,
+) -> Result<Pair<'i, Rule>> {
+    pairs
+        .find(|p| !is_keyword(p.as_rule()))
+        .ok_or_else(|| cx.missing(span, what))
 }
 
 /// Keywords and closing brackets only guide the grammar; they carry no meaning.
 fn is_keyword(rule: Rule) -> bool {
-    matches!(rule, Rule::close_paren | Rule::close_bracket) || format!("{rule:?}").starts_with("kw_")
+    matches!(rule, Rule::close_paren | Rule::close_bracket)
+        || format!("{rule:?}").starts_with("kw_")
 }
 
 fn header(cx: Ctx, pair: Pair<Rule>) -> Result<Header> {
@@ -74,11 +88,20 @@ fn header(cx: Ctx, pair: Pair<Rule>) -> Result<Header> {
         };
         if let Some(first) = slot {
             let (first, second) = (first.span, value.span);
-            return Err(vec![SyntaxError::DuplicateField { field: label, first, second }]);
+            return Err(vec![SyntaxError::DuplicateField {
+                field: label,
+                first,
+                second,
+            }]);
         }
         *slot = Some(value);
     }
-    Ok(Header { name, title, source, span })
+    Ok(Header {
+        name,
+        title,
+        source,
+        span,
+    })
 }
 
 fn rate(cx: Ctx, pair: Pair<Rule>) -> Result<Rate> {
@@ -87,7 +110,12 @@ fn rate(cx: Ctx, pair: Pair<Rule>) -> Result<Rate> {
     let currency = ident(cx, next(cx, &mut pairs, span, "currency")?);
     let amount = literal(cx, next(cx, &mut pairs, span, "rate amount")?)?;
     let per = ident(cx, next(cx, &mut pairs, span, "currency")?);
-    Ok(Rate { currency, amount, per, span })
+    Ok(Rate {
+        currency,
+        amount,
+        per,
+        span,
+    })
 }
 
 fn let_decl(cx: Ctx, pair: Pair<Rule>) -> Result<Let> {
@@ -98,7 +126,10 @@ fn let_decl(cx: Ctx, pair: Pair<Rule>) -> Result<Let> {
     let value = match value_pair.as_rule() {
         Rule::match_expr => LetValue::Match(match_expr(cx, value_pair)?),
         _ => match condition(cx, value_pair)? {
-            Cond { kind: CondKind::Bare(expr), .. } => LetValue::Value(expr),
+            Cond {
+                kind: CondKind::Bare(expr),
+                ..
+            } => LetValue::Value(expr),
             cond => LetValue::Condition(cond),
         },
     };
@@ -110,10 +141,18 @@ fn match_expr(cx: Ctx, pair: Pair<Rule>) -> Result<Match> {
     let mut pairs = pair.into_inner();
     let scrutinee = expr(cx, next(cx, &mut pairs, span, "match field")?)?;
     if !matches!(scrutinee.kind, ExprKind::Path(_)) {
-        return Err(vec![SyntaxError::MatchOnValue { span: scrutinee.span }]);
+        return Err(vec![SyntaxError::MatchOnValue {
+            span: scrutinee.span,
+        }]);
     }
-    let arms = pairs.map(|arm| match_arm(cx, arm)).collect::<Result<Vec<_>>>()?;
-    Ok(Match { scrutinee, arms, span })
+    let arms = pairs
+        .map(|arm| match_arm(cx, arm))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Match {
+        scrutinee,
+        arms,
+        span,
+    })
 }
 
 fn match_arm(cx: Ctx, pair: Pair<Rule>) -> Result<Arm> {
@@ -122,7 +161,12 @@ fn match_arm(cx: Ctx, pair: Pair<Rule>) -> Result<Arm> {
     let pattern = next(cx, &mut pairs, span, "match pattern")?;
     let keys = match pattern.as_rule() {
         Rule::else_pattern => None,
-        _ => Some(pattern.into_inner().map(|k| list_item(cx, k)).collect::<Result<Vec<_>>>()?),
+        _ => Some(
+            pattern
+                .into_inner()
+                .map(|k| list_item(cx, k))
+                .collect::<Result<Vec<_>>>()?,
+        ),
     };
     let value = expr(cx, next(cx, &mut pairs, span, "match value")?)?;
     Ok(Arm { keys, value, span })
@@ -133,7 +177,11 @@ fn subject(cx: Ctx, pair: Pair<Rule>) -> Result<SubjectDecl> {
     let mut pairs = pair.into_inner();
     let name = ident(cx, next(cx, &mut pairs, span, "subject name")?);
     let condition = condition(cx, next(cx, &mut pairs, span, "subject condition")?)?;
-    Ok(SubjectDecl { name, condition, span })
+    Ok(SubjectDecl {
+        name,
+        condition,
+        span,
+    })
 }
 
 /// The clauses of a rule as they are read, each at most once.
@@ -160,15 +208,36 @@ fn rule(cx: Ctx, pair: Pair<Rule>) -> Result<Rule_> {
             _ => clause(cx, part, &mut clauses)?,
         }
     }
-    let (action, action_span, subject, condition) = head.ok_or_else(|| cx.missing(span, "action"))?;
-    let Clauses { unless, because, effective, until } = clauses;
-    Ok(Rule_ { name, overrides, action, action_span, subject, condition, unless, because, effective, until, span })
+    let (action, action_span, subject, condition) =
+        head.ok_or_else(|| cx.missing(span, "action"))?;
+    let Clauses {
+        unless,
+        because,
+        effective,
+        until,
+    } = clauses;
+    Ok(Rule_ {
+        name,
+        overrides,
+        action,
+        action_span,
+        subject,
+        condition,
+        unless,
+        because,
+        effective,
+        until,
+        span,
+    })
 }
 
 type Rule_ = super::ast::Rule;
 
 fn idents(cx: Ctx, pair: Pair<Rule>) -> Vec<Ident> {
-    pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| ident(cx, p)).collect()
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::ident)
+        .map(|p| ident(cx, p))
+        .collect()
 }
 
 fn action_line(cx: Ctx, pair: Pair<Rule>) -> Result<(Action, Span, Ident, Option<Cond>)> {
@@ -187,7 +256,10 @@ fn action_line(cx: Ctx, pair: Pair<Rule>) -> Result<(Action, Span, Ident, Option
 
 fn action_of(cx: Ctx, pair: Pair<Rule>) -> Result<Action> {
     let span = cx.span(&pair);
-    let word = pair.into_inner().next().ok_or_else(|| cx.missing(span, "action"))?;
+    let word = pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| cx.missing(span, "action"))?;
     match word.as_rule() {
         Rule::kw_block => Ok(Action::Block),
         Rule::kw_flag => Ok(Action::Flag),
@@ -201,18 +273,36 @@ fn clause(cx: Ctx, pair: Pair<Rule>, clauses: &mut Clauses) -> Result<()> {
     let rule = pair.as_rule();
     let value = next(cx, &mut pair.into_inner(), span, "clause value")?;
     match rule {
-        Rule::unless => set(&mut clauses.unless, condition(cx, value)?, "unless", |c| c.span),
-        Rule::because => set(&mut clauses.because, text(cx, value)?, "because", |t| t.span),
-        Rule::effective => set(&mut clauses.effective, literal(cx, value)?, "effective", |l| l.span),
+        Rule::unless => set(&mut clauses.unless, condition(cx, value)?, "unless", |c| {
+            c.span
+        }),
+        Rule::because => set(&mut clauses.because, text(cx, value)?, "because", |t| {
+            t.span
+        }),
+        Rule::effective => set(
+            &mut clauses.effective,
+            literal(cx, value)?,
+            "effective",
+            |l| l.span,
+        ),
         Rule::until => set(&mut clauses.until, literal(cx, value)?, "until", |l| l.span),
         _ => Err(cx.missing(span, "clause")),
     }
 }
 
-fn set<T>(slot: &mut Option<T>, value: T, clause: &'static str, span: fn(&T) -> Span) -> Result<()> {
+fn set<T>(
+    slot: &mut Option<T>,
+    value: T,
+    clause: &'static str,
+    span: fn(&T) -> Span,
+) -> Result<()> {
     if let Some(first) = slot {
         let (first, second) = (span(first), span(&value));
-        return Err(vec![SyntaxError::DuplicateClause { clause, first, second }]);
+        return Err(vec![SyntaxError::DuplicateClause {
+            clause,
+            first,
+            second,
+        }]);
     }
     *slot = Some(value);
     Ok(())
@@ -230,7 +320,10 @@ fn test_block(cx: Ctx, pair: Pair<Rule>) -> Result<TestBlock> {
             Rule::test_at => at = Some(literal(cx, next(cx, &mut inner, part_span, "date")?)?),
             Rule::test_given => {
                 let json = next(cx, &mut inner, part_span, "json")?;
-                given = Some(Text { value: json.as_str().to_string(), span: cx.span(&json) });
+                given = Some(Text {
+                    value: json.as_str().to_string(),
+                    span: cx.span(&json),
+                });
             }
             Rule::test_expect => expect = Some((expected(cx, part)?, part_span)),
             _ => {}
@@ -238,7 +331,15 @@ fn test_block(cx: Ctx, pair: Pair<Rule>) -> Result<TestBlock> {
     }
     let given = given.ok_or_else(|| cx.missing(span, "given"))?;
     let ((expect, by), expect_span) = expect.ok_or_else(|| cx.missing(span, "expect"))?;
-    Ok(TestBlock { name, at, given, expect, expect_span, by, span })
+    Ok(TestBlock {
+        name,
+        at,
+        given,
+        expect,
+        expect_span,
+        by,
+        span,
+    })
 }
 
 fn expected(cx: Ctx, pair: Pair<Rule>) -> Result<(Expected, Vec<Ident>)> {
@@ -257,18 +358,31 @@ fn expected(cx: Ctx, pair: Pair<Rule>) -> Result<(Expected, Vec<Ident>)> {
 fn condition(cx: Ctx, pair: Pair<Rule>) -> Result<Cond> {
     let span = cx.span(&pair);
     let rule = pair.as_rule();
-    let parts: Vec<Pair<Rule>> = pair.into_inner().filter(|p| !is_keyword(p.as_rule())).collect();
+    let parts: Vec<Pair<Rule>> = pair
+        .into_inner()
+        .filter(|p| !is_keyword(p.as_rule()))
+        .collect();
     match rule {
         Rule::condition | Rule::disjunct => {
-            let mut conds = parts.into_iter().map(|p| condition(cx, p)).collect::<Result<Vec<_>>>()?;
+            let mut conds = parts
+                .into_iter()
+                .map(|p| condition(cx, p))
+                .collect::<Result<Vec<_>>>()?;
             if conds.len() == 1 {
                 return conds.pop().ok_or_else(|| cx.missing(span, "condition"));
             }
-            let kind = if rule == Rule::condition { CondKind::Or(conds) } else { CondKind::And(conds) };
+            let kind = if rule == Rule::condition {
+                CondKind::Or(conds)
+            } else {
+                CondKind::And(conds)
+            };
             Ok(Cond { kind, span })
         }
         Rule::conjunct | Rule::group => {
-            let inner = parts.into_iter().next().ok_or_else(|| cx.missing(span, "condition"))?;
+            let inner = parts
+                .into_iter()
+                .next()
+                .ok_or_else(|| cx.missing(span, "condition"))?;
             let mut cond = condition(cx, inner)?;
             if rule == Rule::group {
                 cond.span = span;
@@ -276,11 +390,20 @@ fn condition(cx: Ctx, pair: Pair<Rule>) -> Result<Cond> {
             Ok(cond)
         }
         Rule::negation => {
-            let inner = parts.into_iter().next().ok_or_else(|| cx.missing(span, "condition"))?;
-            Ok(Cond { kind: CondKind::Not(Box::new(condition(cx, inner)?)), span })
+            let inner = parts
+                .into_iter()
+                .next()
+                .ok_or_else(|| cx.missing(span, "condition"))?;
+            Ok(Cond {
+                kind: CondKind::Not(Box::new(condition(cx, inner)?)),
+                span,
+            })
         }
         Rule::comparison => comparison(cx, parts, span),
-        _ => Err(vec![SyntaxError::Internal { rule: format!("{rule:?}"), span }]),
+        _ => Err(vec![SyntaxError::Internal {
+            rule: format!("{rule:?}"),
+            span,
+        }]),
     }
 }
 
@@ -288,9 +411,15 @@ fn comparison(cx: Ctx, parts: Vec<Pair<Rule>>, span: Span) -> Result<Cond> {
     let mut parts = parts.into_iter();
     let subject = expr(cx, parts.next().ok_or_else(|| cx.missing(span, "operand"))?)?;
     let Some(test_pair) = parts.next() else {
-        return Ok(Cond { kind: CondKind::Bare(subject), span });
+        return Ok(Cond {
+            kind: CondKind::Bare(subject),
+            span,
+        });
     };
-    Ok(Cond { kind: CondKind::Test(subject, test(cx, test_pair)?), span })
+    Ok(Cond {
+        kind: CondKind::Test(subject, test(cx, test_pair)?),
+        span,
+    })
 }
 
 fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
@@ -298,7 +427,10 @@ fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
     let rule = pair.as_rule();
     let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
     let operand = |parts: &mut dyn Iterator<Item = Pair<Rule>>| {
-        parts.next().ok_or_else(|| cx.missing(span, "operand")).and_then(|p| expr(cx, p))
+        parts
+            .next()
+            .ok_or_else(|| cx.missing(span, "operand"))
+            .and_then(|p| expr(cx, p))
     };
     Ok(match rule {
         Rule::is_missing => Test::IsMissing,
@@ -313,7 +445,12 @@ fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
             let op = cmp_op(op_pair.as_str()).ok_or_else(|| cx.internal(&op_pair))?;
             Test::Compare(op, operand(&mut parts)?)
         }
-        _ => return Err(vec![SyntaxError::Internal { rule: format!("{rule:?}"), span }]),
+        _ => {
+            return Err(vec![SyntaxError::Internal {
+                rule: format!("{rule:?}"),
+                span,
+            }]);
+        }
     })
 }
 
@@ -347,7 +484,10 @@ fn expr(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
 
 fn list_item(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
     match pair.as_rule() {
-        Rule::ident => Ok(Expr { span: cx.span(&pair), kind: ExprKind::Symbol(pair.as_str().to_string()) }),
+        Rule::ident => Ok(Expr {
+            span: cx.span(&pair),
+            kind: ExprKind::Symbol(pair.as_str().to_string()),
+        }),
         _ => expr(cx, pair),
     }
 }
@@ -373,7 +513,10 @@ fn literal(cx: Ctx, pair: Pair<Rule>) -> Result<Literal> {
 fn text(cx: Ctx, pair: Pair<Rule>) -> Result<Text> {
     let span = cx.span(&pair);
     let body = pair.into_inner().next().map_or("", |p| p.as_str());
-    Ok(Text { value: unescape(body), span })
+    Ok(Text {
+        value: unescape(body),
+        span,
+    })
 }
 
 /// Resolves `\"`, `\\`, `\n` and `\t`; any other escaped character stands for itself.
@@ -396,5 +539,8 @@ fn unescape(body: &str) -> String {
 }
 
 fn ident(cx: Ctx, pair: Pair<Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: cx.span(&pair) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: cx.span(&pair),
+    }
 }

@@ -113,7 +113,9 @@ pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
 fn next_item_start(src: &str, at: usize) -> usize {
     let mut line_start = src[at..].find('\n').map_or(src.len(), |n| at + n + 1);
     while line_start < src.len() {
-        let line_end = src[line_start..].find('\n').map_or(src.len(), |n| line_start + n);
+        let line_end = src[line_start..]
+            .find('\n')
+            .map_or(src.len(), |n| line_start + n);
         let line = &src[line_start..line_end];
         let word_start = line.len() - line.trim_start().len();
         let word: String = line[word_start..]
@@ -127,4 +129,3 @@ fn next_item_start(src: &str, at: usize) -> usize {
     }
     src.len()
 }
-

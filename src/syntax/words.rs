@@ -32,10 +32,18 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
     if word_len > 0 {
         let word = &rest[..word_len];
         let text = format!("`{word}`");
-        return Found { text, span: Span::new(at, at + word_len), is_end: false, word: Some(word.into()) };
+        return Found {
+            text,
+            span: Span::new(at, at + word_len),
+            is_end: false,
+            word: Some(word.into()),
+        };
     }
     let (text, len) = match first {
-        '"' => ("a string".to_string(), rest[1..].find('"').map_or(rest.len(), |n| n + 2)),
+        '"' => (
+            "a string".to_string(),
+            rest[1..].find('"').map_or(rest.len(), |n| n + 2),
+        ),
         _ => {
             let op_len = ["==", "!=", "<=", ">=", "=>"]
                 .iter()
@@ -44,7 +52,12 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
             (format!("`{}`", &rest[..op_len]), op_len)
         }
     };
-    Found { text, span: Span::new(at, at + len), is_end: false, word: None }
+    Found {
+        text,
+        span: Span::new(at, at + len),
+        is_end: false,
+        word: None,
+    }
 }
 
 /// The phrases for what the parser expected, in a stable order.
@@ -104,8 +117,16 @@ pub(super) fn expected(positives: &[Rule]) -> Expected {
 
 fn is_value_start(phrase: &str) -> bool {
     [
-        "a list", "money", "a date", "a number", "a string", "`true` or `false`", "a field",
-        "`not`", "`(`", VALUE,
+        "a list",
+        "money",
+        "a date",
+        "a number",
+        "a string",
+        "`true` or `false`",
+        "a field",
+        "`not`",
+        "`(`",
+        VALUE,
     ]
     .contains(&phrase)
 }
@@ -113,19 +134,22 @@ fn is_value_start(phrase: &str) -> bool {
 fn phrase(rule: Rule) -> &'static str {
     match rule {
         Rule::item => "a rule, `let`, `rate`, `subject`, `test` or `policy` header",
-        Rule::named_rule | Rule::unnamed_rule | Rule::action_line | Rule::action => {
-            ACTION
-        }
+        Rule::named_rule | Rule::unnamed_rule | Rule::action_line | Rule::action => ACTION,
         Rule::header_field => "`title` or `source`",
         Rule::overrides => "`overrides`",
         Rule::condition | Rule::disjunct | Rule::conjunct | Rule::negation | Rule::group => {
             CONDITION
         }
         Rule::comparison => CONDITION,
-        Rule::compare | Rule::cmp_op | Rule::in_test | Rule::not_in | Rule::is_missing
-        | Rule::is_present | Rule::contains_any | Rule::contains | Rule::starts_with => {
-            "a test such as `==`, `<`, `in`, `contains` or `is missing`"
-        }
+        Rule::compare
+        | Rule::cmp_op
+        | Rule::in_test
+        | Rule::not_in
+        | Rule::is_missing
+        | Rule::is_present
+        | Rule::contains_any
+        | Rule::contains
+        | Rule::starts_with => "a test such as `==`, `<`, `in`, `contains` or `is missing`",
         Rule::unless | Rule::because | Rule::effective | Rule::until => {
             "`unless`, `because`, `effective` or `until`"
         }
@@ -154,8 +178,15 @@ fn phrase(rule: Rule) -> &'static str {
 fn is_item_start(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_policy | Rule::kw_rate | Rule::kw_let | Rule::kw_subject | Rule::kw_rule
-            | Rule::kw_block | Rule::kw_flag | Rule::kw_allow | Rule::kw_test
+        Rule::kw_policy
+            | Rule::kw_rate
+            | Rule::kw_let
+            | Rule::kw_subject
+            | Rule::kw_rule
+            | Rule::kw_block
+            | Rule::kw_flag
+            | Rule::kw_allow
+            | Rule::kw_test
     )
 }
 
@@ -180,10 +211,26 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_flag, "flag", ACTION),
     (Rule::kw_allow, "allow", ACTION),
     (Rule::kw_where, "where", "`where`"),
-    (Rule::kw_unless, "unless", "`unless`, `because`, `effective` or `until`"),
-    (Rule::kw_because, "because", "`unless`, `because`, `effective` or `until`"),
-    (Rule::kw_effective, "effective", "`unless`, `because`, `effective` or `until`"),
-    (Rule::kw_until, "until", "`unless`, `because`, `effective` or `until`"),
+    (
+        Rule::kw_unless,
+        "unless",
+        "`unless`, `because`, `effective` or `until`",
+    ),
+    (
+        Rule::kw_because,
+        "because",
+        "`unless`, `because`, `effective` or `until`",
+    ),
+    (
+        Rule::kw_effective,
+        "effective",
+        "`unless`, `because`, `effective` or `until`",
+    ),
+    (
+        Rule::kw_until,
+        "until",
+        "`unless`, `because`, `effective` or `until`",
+    ),
     (Rule::kw_and, "and", "`and`"),
     (Rule::kw_or, "or", "`or`"),
     (Rule::kw_not, "not", "`not`"),
@@ -208,17 +255,50 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
 ];
 
 fn keyword(rule: Rule) -> Option<&'static str> {
-    KEYWORDS.iter().find(|(r, _, _)| *r == rule).map(|(_, w, _)| *w)
+    KEYWORDS
+        .iter()
+        .find(|(r, _, _)| *r == rule)
+        .map(|(_, w, _)| *w)
 }
 
 /// Words that may start an item or a clause: misspellings of these are the most
 /// common syntax error, and the parser cannot name them from its expected list alone
 /// (a rule that ended early makes the next word look like a new item).
 const LIKELY: &[&str] = &[
-    "policy", "title", "source", "rate", "let", "subject", "rule", "overrides", "block",
-    "flag", "allow", "where", "unless", "because", "effective", "until", "and", "or", "not",
-    "in", "is", "missing", "present", "contains", "any", "starts", "with", "match", "else",
-    "test", "at", "given", "expect", "by",
+    "policy",
+    "title",
+    "source",
+    "rate",
+    "let",
+    "subject",
+    "rule",
+    "overrides",
+    "block",
+    "flag",
+    "allow",
+    "where",
+    "unless",
+    "because",
+    "effective",
+    "until",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "missing",
+    "present",
+    "contains",
+    "any",
+    "starts",
+    "with",
+    "match",
+    "else",
+    "test",
+    "at",
+    "given",
+    "expect",
+    "by",
 ];
 
 pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
@@ -244,9 +324,32 @@ pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
 
 fn found_reserved(word: &str) -> bool {
     [
-        "policy", "rate", "let", "subject", "rule", "block", "flag", "allow", "where", "unless",
-        "because", "effective", "until", "overrides", "and", "or", "not", "in", "is",
-        "contains", "starts", "match", "else", "test", "true", "false",
+        "policy",
+        "rate",
+        "let",
+        "subject",
+        "rule",
+        "block",
+        "flag",
+        "allow",
+        "where",
+        "unless",
+        "because",
+        "effective",
+        "until",
+        "overrides",
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "contains",
+        "starts",
+        "match",
+        "else",
+        "test",
+        "true",
+        "false",
     ]
     .contains(&word)
 }
@@ -255,8 +358,12 @@ fn example_for(expected: &Expected) -> Option<&'static str> {
     let first = *expected.phrases.first()?;
     Some(match first {
         CONDITION => "write a condition such as `cluster == fashion` or `price < 100 USD`",
-        VALUE => "write a value: a string `\"x\"`, a number, money `100 USD`, a date `2024-01-01` or a list `[a, b]`",
-        ACTION => "a rule reads `block SUBJECT where CONDITION`, e.g. `block import where cluster == fashion`",
+        VALUE => {
+            "write a value: a string `\"x\"`, a number, money `100 USD`, a date `2024-01-01` or a list `[a, b]`"
+        }
+        ACTION => {
+            "a rule reads `block SUBJECT where CONDITION`, e.g. `block import where cluster == fashion`"
+        }
         "a string" => "strings are written in double quotes: `\"...\"`",
         "a date" => "dates are written as `YYYY-MM-DD`, e.g. `2023-09-26`",
         CURRENCY => "write a three-letter currency code in capitals, e.g. `rate USD = 15_500 IDR`",

@@ -1,0 +1,123 @@
+//! The `akar` command line: arguments, and each subcommand mapped to the library.
+
+mod check;
+mod eval;
+mod test;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::check_sources;
+use crate::diagnostics::{ErrorFormat, Problem, Style, render, render_all};
+use crate::plan::Plan;
+use crate::source::Sources;
+
+/// How a command ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success.
+    Ok = 0,
+    /// The policies have errors, or tests failed.
+    Failed = 1,
+    /// Bad usage or unreadable input.
+    Usage = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "akar", version, about = "Rules as code for online marketplaces", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check policies; report every problem found.
+    Check {
+        /// Policy files, or directories of `.policy` files; together one policy set.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        errors: ErrorArgs,
+    },
+    /// Decide every listing of a catalogue: one JSON object per listing on stdout.
+    Eval(eval::EvalArgs),
+    /// Run the `test` blocks written in the policies.
+    Test {
+        /// Policy files, or directories of `.policy` files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        errors: ErrorArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ErrorArgs {
+    /// How diagnostics are written to stderr.
+    #[arg(long, value_enum, default_value_t = ErrorFormatArg::Human)]
+    pub error_format: ErrorFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormatArg {
+    /// Rendered reports with the source, labels and help.
+    Human,
+    /// One JSON object per diagnostic.
+    Json,
+}
+
+impl ErrorArgs {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set.
+    pub fn style(self) -> Style {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let format = match self.error_format {
+            ErrorFormatArg::Human => ErrorFormat::Human,
+            ErrorFormatArg::Json => ErrorFormat::Json,
+        };
+        let width = if color { terminal_width() } else { 100 };
+        Style {
+            format,
+            color,
+            width,
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Runs a parsed command line, writing to stdout and stderr.
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check { files, errors } => check::run(&files, errors.style()),
+        Command::Eval(args) => eval::run(&args),
+        Command::Test { files, errors } => test::run(&files, errors.style()),
+    }
+}
+
+/// Loads and checks a policy set; on failure the diagnostics are already written.
+fn load_plan(files: &[PathBuf], style: Style) -> Result<(Sources, Plan), Exit> {
+    let sources = Sources::load(files).map_err(|e| {
+        eprint!("{}", render(&miette::Report::new(e), style));
+        Exit::Usage
+    })?;
+    match check_sources(&sources) {
+        Ok(plan) => Ok((sources, plan)),
+        Err(problems) => {
+            eprint!("{}", render_problems(problems, &sources, style));
+            Err(Exit::Failed)
+        }
+    }
+}
+
+fn render_problems(problems: Vec<Problem>, sources: &Sources, style: Style) -> String {
+    render_all(problems, sources, style)
+}

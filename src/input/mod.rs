@@ -1,0 +1,172 @@
+//! Listing catalogues: NDJSON, a JSON array, or CSV, from a file or stdin.
+//!
+//! Every record comes out as a [`Record`], bad ones included, so that each input
+//! record gets exactly one output record.
+
+mod csv;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use miette::Diagnostic;
+use serde_json::Value as Json;
+use thiserror::Error;
+
+/// One record of the input: its 1-based number and the listing, or why it is bad.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: usize,
+    pub listing: Result<Json, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// A JSON array of objects (or NDJSON; told apart by the first character).
+    Json,
+    /// A header row, then one listing per row; dotted headers build nested fields.
+    Csv,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+#[error("cannot read listings from `{path}`: {reason}")]
+#[diagnostic(
+    code(akar::io::listings),
+    help("check the path; use `-` to read from standard input")
+)]
+pub struct InputError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The records of a catalogue, read lazily.
+pub type Records = Box<dyn Iterator<Item = Record> + Send>;
+
+/// Opens a catalogue; the format comes from `format`, else the extension
+/// (`.csv`), else the first character (`[` for a JSON array, NDJSON otherwise).
+pub fn open(path: &str, format: Option<InputFormat>) -> Result<Records, InputError> {
+    let fail = |e: io::Error| InputError {
+        path: path.to_string(),
+        reason: e.to_string().to_lowercase(),
+    };
+    let reader: Box<dyn Read + Send> = if path == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path).map_err(fail)?)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let is_csv = Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let format = match format {
+        Some(f) => f,
+        None if is_csv => InputFormat::Csv,
+        None => sniff(&mut reader).map_err(fail)?,
+    };
+    Ok(match format {
+        InputFormat::Csv => csv::records(reader),
+        InputFormat::Json if sniff(&mut reader).map_err(fail)? == InputFormat::Json => {
+            json_array(reader)
+        }
+        _ => Box::new(ndjson(reader)),
+    })
+}
+
+/// Looks at the first non-blank byte without consuming it.
+fn sniff(reader: &mut BufReader<Box<dyn Read + Send>>) -> io::Result<InputFormat> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(InputFormat::Ndjson);
+        }
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let format = if buffer[i] == b'[' {
+                    InputFormat::Json
+                } else {
+                    InputFormat::Ndjson
+                };
+                reader.consume(i);
+                return Ok(format);
+            }
+            None => {
+                let len = buffer.len();
+                reader.consume(len);
+            }
+        }
+    }
+}
+
+/// NDJSON, streamed: `line` is the line number; blank lines are not records.
+pub fn ndjson(reader: impl BufRead + Send + 'static) -> impl Iterator<Item = Record> + Send {
+    reader.split(b'\n').enumerate().filter_map(|(index, line)| {
+        let line_no = index + 1;
+        let bytes = match line {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return Some(Record {
+                    line: line_no,
+                    listing: Err(format!("cannot read the line: {e}")),
+                });
+            }
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(Record {
+            line: line_no,
+            listing: parse_object(&bytes),
+        })
+    })
+}
+
+/// A JSON object from one record's bytes, or the reason it is not one.
+pub fn parse_object(bytes: &[u8]) -> Result<Json, String> {
+    match serde_json::from_slice::<Json>(bytes) {
+        Ok(value @ Json::Object(_)) => Ok(value),
+        Ok(other) => Err(format!(
+            "expected a JSON object, found {}",
+            crate::eval::value::describe(&other)
+        )),
+        Err(e) => Err(format!("invalid JSON: {}", json_error(&e))),
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    // serde_json appends "at line 1 column N"; within one record only the column helps.
+    match message.rfind(" at line ") {
+        Some(i) => format!("{} (column {})", &message[..i], e.column()),
+        None => message,
+    }
+}
+
+/// A JSON array, read whole: `line` is the element's position. A syntax error in
+/// the array leaves no way to tell records apart, so it is one error record.
+fn json_array(mut reader: impl Read) -> Records {
+    let mut text = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut text) {
+        return Box::new(std::iter::once(Record {
+            line: 1,
+            listing: Err(format!("cannot read the input: {e}")),
+        }));
+    }
+    match serde_json::from_slice::<Vec<Json>>(&text) {
+        Ok(items) => Box::new(items.into_iter().enumerate().map(|(i, item)| Record {
+            line: i + 1,
+            listing: match item {
+                Json::Object(_) => Ok(item),
+                other => Err(format!(
+                    "expected a JSON object, found {}",
+                    crate::eval::value::describe(&other)
+                )),
+            },
+        })),
+        Err(e) => Box::new(std::iter::once(Record {
+            line: 1,
+            listing: Err(format!("invalid JSON array: {e}; no record could be read")),
+        })),
+    }
+}

@@ -1,0 +1,153 @@
+//! Decisions written out: one JSON object per listing (NDJSON), or a table for
+//! people, and the counts by decision.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::eval::{Decision, EvalError};
+use crate::input::Record;
+use crate::plan::{Plan, Rule};
+
+/// The outcome for one input record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Json>,
+    pub decision: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn decided(record: &Record, plan: &Plan, decision: &Decision) -> Self {
+        let rules = decision.rules.iter().map(|i| &plan.rules[*i]);
+        Outcome {
+            line: record.line,
+            id: id_of(record),
+            decision: decision.action.as_str(),
+            rules: Some(rules.clone().map(|r| r.label.clone()).collect()),
+            reasons: Some(rules.map(reason).collect()),
+            error: None,
+        }
+    }
+
+    pub fn failed(record: &Record, error: String) -> Self {
+        Outcome {
+            line: record.line,
+            id: id_of(record),
+            decision: "error",
+            rules: None,
+            reasons: None,
+            error: Some(error),
+        }
+    }
+
+    pub fn from_result(record: &Record, plan: &Plan, result: Result<Decision, EvalError>) -> Self {
+        match result {
+            Ok(decision) => Outcome::decided(record, plan, &decision),
+            Err(e) => Outcome::failed(record, e.to_string()),
+        }
+    }
+
+    pub fn to_json_line(&self) -> String {
+        let mut line = serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(
+                "{{\"line\":{},\"decision\":\"error\",\"error\":\"{e}\"}}",
+                self.line
+            )
+        });
+        line.push('\n');
+        line
+    }
+}
+
+/// A rule's `because`, or its text when it gives none.
+pub fn reason(rule: &Rule) -> String {
+    match &rule.because {
+        Some(because) => because.clone(),
+        None => rule.source.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+fn id_of(record: &Record) -> Option<Json> {
+    let id = record.listing.as_ref().ok()?.get("id")?;
+    (id.is_string() || id.is_number()).then(|| id.clone())
+}
+
+/// Counts by decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub block: usize,
+    pub flag: usize,
+    pub allow: usize,
+    pub error: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome.decision {
+            "block" => self.block += 1,
+            "flag" => self.flag += 1,
+            "allow" => self.allow += 1,
+            _ => self.error += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.block + self.flag + self.allow + self.error
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.total() == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} listing{plural}: {} block, {} flag, {} allow, {} error",
+            self.total(),
+            self.block,
+            self.flag,
+            self.allow,
+            self.error
+        )
+    }
+}
+
+/// A table row for people: line, id, decision, rules, and the first reason.
+pub fn table_row(outcome: &Outcome) -> String {
+    let id = match &outcome.id {
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => "-".into(),
+    };
+    let rules = outcome
+        .rules
+        .as_ref()
+        .map_or_else(String::new, |r| r.join(", "));
+    let detail = match (&outcome.error, &outcome.reasons) {
+        (Some(error), _) => error.clone(),
+        (None, Some(reasons)) => reasons.first().cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let mut row = String::new();
+    let _ = writeln!(
+        row,
+        "{:>6}  {:<16}  {:<8}  {:<24}  {}",
+        outcome.line, id, outcome.decision, rules, detail
+    );
+    row
+}
+
+pub fn table_header() -> String {
+    format!(
+        "{:>6}  {:<16}  {:<8}  {:<24}  {}\n",
+        "LINE", "ID", "DECISION", "RULES", "REASON"
+    )
+}
