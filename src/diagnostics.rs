@@ -22,6 +22,14 @@ impl Problem {
         }
     }
 
+    /// Where the first label points, for ordering problems.
+    pub fn offset(&self) -> usize {
+        self.diagnostic
+            .labels()
+            .and_then(|mut l| l.next())
+            .map_or(0, |l| l.offset())
+    }
+
     /// The diagnostic with its file's text attached, ready to render.
     pub fn report(self, sources: &Sources) -> Report {
         Report::new_boxed(self.diagnostic).with_source_code(sources.named_source(self.file))

@@ -201,6 +201,9 @@ impl<'a> Checker<'a> {
     }
 
     fn membership(&mut self, operand: &Operand, rhs: &ast::Expr) -> Option<Test> {
+        if self.unknown_list(rhs) {
+            return None;
+        }
         match self.rhs(rhs) {
             LetValue::List(values) => {
                 if let Some(first) = values.first() {
@@ -252,6 +255,9 @@ impl<'a> Checker<'a> {
     }
 
     fn needles(&mut self, rhs: &ast::Expr) -> Option<Vec<Needle>> {
+        if self.unknown_list(rhs) {
+            return None;
+        }
         match self.rhs(rhs) {
             LetValue::List(values) => {
                 let mut needles = Vec::with_capacity(values.len());
@@ -282,6 +288,34 @@ impl<'a> Checker<'a> {
             }
             LetValue::Invalid => None,
         }
+    }
+
+    /// Where a list is needed, a bare word must name a `let`: report it if not.
+    fn unknown_list(&mut self, rhs: &ast::Expr) -> bool {
+        let ast::ExprKind::Path(path) = &rhs.kind else {
+            return false;
+        };
+        let [word] = path.as_slice() else {
+            return false;
+        };
+        if self.names.lets.contains_key(word.name.as_str()) || self.names.is_subject(&word.name) {
+            return false;
+        }
+        let lets: Vec<&str> = self.names.lets.keys().copied().collect();
+        let help = match did_you_mean(&word.name, lets) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "write a list, e.g. `[a, b]`, or define one with `let {} = [...]`",
+                word.name
+            ),
+        };
+        self.error(CheckError::UnknownName {
+            kind: "list",
+            name: word.name.clone(),
+            span: word.span,
+            help: Some(help),
+        });
+        true
     }
 
     fn infer_operand(&mut self, operand: &Operand, value: &Value, span: Span) {

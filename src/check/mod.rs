@@ -38,6 +38,8 @@ pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
         Ok(_) => Err(problems),
         Err(more) => {
             problems.extend(more);
+            // Report in reading order, as a person goes through the file.
+            problems.sort_by_key(|p| (p.file, p.offset()));
             Err(problems)
         }
     }

@@ -31,13 +31,9 @@ impl<'a> Names<'a> {
                             .get(decl.name.name.as_str())
                             .map(|(f, d)| (*f, d.name.span));
                         match first {
-                            Some(first) => problems.push(duplicate(
-                                "`let`",
-                                &decl.name,
-                                file,
-                                first,
-                                at(first),
-                            )),
+                            Some(first) => {
+                                problems.push(duplicate("let", &decl.name, file, first, at(first)))
+                            }
                             None => {
                                 names.lets.insert(&decl.name.name, (file, decl));
                             }

@@ -143,10 +143,11 @@ impl Checker<'_> {
         }
     }
 
-    /// Every currency used in money literals must convert to the others.
+    /// Every currency used in money literals must convert to the reference
+    /// currency (see [`reference_currency`]); each that cannot is reported.
     pub(super) fn check_money(&mut self, rates: &Rates) {
         let used = std::mem::take(&mut self.money_used);
-        let Some((_, reference, _)) = used.first().cloned() else {
+        let Some(reference) = reference_currency(rates, &used) else {
             return;
         };
         for (file, currency, span) in used {
@@ -186,4 +187,23 @@ fn agrees(from: Worth, to: Worth, amount: Decimal) -> bool {
         (Some(left), Some(right)) => left == right,
         _ => false,
     }
+}
+
+/// The currency money literals are measured against: one from the group of
+/// currencies used most often, preferring currencies that have rates.
+fn reference_currency(rates: &Rates, used: &[(FileId, String, Span)]) -> Option<String> {
+    let mut uses: Vec<(usize, bool, &str)> = Vec::new();
+    for (_, currency, _) in used {
+        let group = rates.worth.get(currency).map(|w| w.group);
+        let in_group = |c: &str| {
+            c == currency || (group.is_some() && rates.worth.get(c).map(|w| w.group) == group)
+        };
+        match uses.iter_mut().find(|(_, _, c)| in_group(c)) {
+            Some(entry) => entry.0 += 1,
+            None => uses.push((1, group.is_some(), currency)),
+        }
+    }
+    uses.iter()
+        .max_by_key(|(n, has_rate, _)| (*n, *has_rate))
+        .map(|(_, _, c)| c.to_string())
 }
