@@ -1,8 +1,8 @@
 //! The `akar` command line: arguments, and each subcommand mapped to the library.
 
 mod check;
-mod eval;
-mod test;
+pub mod eval;
+pub mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
