@@ -29,5 +29,6 @@ pub mod output;
 pub mod plan;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 
 pub use source::Sources;

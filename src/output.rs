@@ -26,6 +26,37 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The outcome of one record from its parts.
+    pub fn new(
+        plan: &Plan,
+        line: usize,
+        id: Option<&Json>,
+        result: Result<&Decision, String>,
+    ) -> Self {
+        let id = id.filter(|id| id.is_string() || id.is_number()).cloned();
+        match result {
+            Ok(decision) => {
+                let rules = decision.rules.iter().map(|i| &plan.rules[*i]);
+                Outcome {
+                    line,
+                    id,
+                    decision: decision.action.as_str(),
+                    rules: Some(rules.clone().map(|r| r.label.clone()).collect()),
+                    reasons: Some(rules.map(reason).collect()),
+                    error: None,
+                }
+            }
+            Err(error) => Outcome {
+                line,
+                id,
+                decision: "error",
+                rules: None,
+                reasons: None,
+                error: Some(error),
+            },
+        }
+    }
+
     pub fn decided(record: &Record, plan: &Plan, decision: &Decision) -> Self {
         let rules = decision.rules.iter().map(|i| &plan.rules[*i]);
         Outcome {
@@ -150,4 +181,81 @@ pub fn table_header() -> String {
         "{:>6}  {:<16}  {:<8}  {:<24}  {}\n",
         "LINE", "ID", "DECISION", "RULES", "REASON"
     )
+}
+
+/// Writes output records as JSON straight into a buffer, each rule's label and
+/// reason quoted once up front: the same bytes as serialising an [`Outcome`],
+/// without building one per listing.
+pub struct JsonWriter {
+    labels: Vec<String>,
+    reasons: Vec<String>,
+}
+
+impl JsonWriter {
+    pub fn new(plan: &Plan) -> Self {
+        let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        JsonWriter {
+            labels: plan.rules.iter().map(|r| quote(&r.label)).collect(),
+            reasons: plan.rules.iter().map(|r| quote(&reason(r))).collect(),
+        }
+    }
+
+    pub fn write(
+        &self,
+        out: &mut Vec<u8>,
+        line: usize,
+        id: Option<&Json>,
+        result: Result<&Decision, &str>,
+    ) {
+        out.extend_from_slice(b"{\"line\":");
+        out.extend_from_slice(line.to_string().as_bytes());
+        if let Some(id) = id.filter(|id| id.is_string() || id.is_number()) {
+            out.extend_from_slice(b",\"id\":");
+            let _ = serde_json::to_writer(&mut *out, id);
+        }
+        match result {
+            Ok(decision) => {
+                out.extend_from_slice(b",\"decision\":\"");
+                out.extend_from_slice(decision.action.as_str().as_bytes());
+                out.extend_from_slice(b"\",\"rules\":");
+                self.list(out, &self.labels, &decision.rules);
+                out.extend_from_slice(b",\"reasons\":");
+                self.list(out, &self.reasons, &decision.rules);
+            }
+            Err(error) => {
+                out.extend_from_slice(b",\"decision\":\"error\",\"error\":");
+                let _ = serde_json::to_writer(&mut *out, error);
+            }
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
+    fn list(&self, out: &mut Vec<u8>, quoted: &[String], rules: &[usize]) {
+        out.push(b'[');
+        for (n, rule) in rules.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(quoted[*rule].as_bytes());
+        }
+        out.push(b']');
+    }
+}
+
+impl Summary {
+    pub fn count(&mut self, result: Result<&Decision, &str>) {
+        match result.map(|d| d.action) {
+            Ok(crate::plan::Action::Block) => self.block += 1,
+            Ok(crate::plan::Action::Flag) => self.flag += 1,
+            Ok(crate::plan::Action::Allow) => self.allow += 1,
+            Err(_) => self.error += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: Summary) {
+        self.block += other.block;
+        self.flag += other.flag;
+        self.allow += other.allow;
+        self.error += other.error;
+    }
 }

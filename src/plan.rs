@@ -22,9 +22,42 @@ pub struct Plan {
     pub derived: Vec<Derived>,
     /// Tests written in the policies, in order.
     pub tests: Vec<TestCase>,
+    /// Every field the plan reads, by slot (see [`Plan::assign_slots`]).
+    pub fields: Vec<FieldPath>,
+    /// The slot of the listing's `id`, read for output.
+    pub id_slot: usize,
 }
 
 impl Plan {
+    /// Numbers every distinct field path the plan reads (conditions, `match`
+    /// fields, and `id`), so that a listing is read once into slots and each test
+    /// finds its value by index.
+    pub fn assign_slots(&mut self) {
+        let mut fields: Vec<FieldPath> = Vec::new();
+        let mut intern = |path: &mut FieldPath| {
+            path.slot = match fields.iter().position(|f| f.segments == path.segments) {
+                Some(slot) => slot,
+                None => {
+                    fields.push(path.clone());
+                    fields.len() - 1
+                }
+            };
+        };
+        for rule in &mut self.rules {
+            rule.when.visit_fields(&mut intern);
+        }
+        for derived in &mut self.derived {
+            intern(&mut derived.field);
+        }
+        let mut id = FieldPath::new(vec!["id".into()]);
+        intern(&mut id);
+        self.id_slot = id.slot;
+        for (slot, field) in fields.iter_mut().enumerate() {
+            field.slot = slot;
+        }
+        self.fields = fields;
+    }
+
     pub fn rule_index(&self, name: &str) -> Option<usize> {
         self.rules
             .iter()
@@ -67,6 +100,18 @@ pub enum Cond {
     Test(Operand, Test),
 }
 
+impl Cond {
+    fn visit_fields(&mut self, f: &mut impl FnMut(&mut FieldPath)) {
+        match self {
+            Cond::True => {}
+            Cond::And(items) | Cond::Or(items) => items.iter_mut().for_each(|c| c.visit_fields(f)),
+            Cond::Not(inner) => inner.visit_fields(f),
+            Cond::Test(Operand::Field(path), _) => f(path),
+            Cond::Test(Operand::Derived(_), _) => {}
+        }
+    }
+}
+
 /// What a test reads from a listing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
@@ -75,17 +120,22 @@ pub enum Operand {
     Derived(usize),
 }
 
-/// A dotted field path, split once.
+/// A dotted field path, split once, and its slot in [`Plan::fields`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FieldPath {
     pub segments: Vec<String>,
     pub dotted: String,
+    pub slot: usize,
 }
 
 impl FieldPath {
     pub fn new(segments: Vec<String>) -> Self {
         let dotted = segments.join(".");
-        FieldPath { segments, dotted }
+        FieldPath {
+            segments,
+            dotted,
+            slot: usize::MAX,
+        }
     }
 }
 

@@ -107,12 +107,15 @@ impl<'a> Checker<'a> {
         self.check_money(&rates);
         let tests = self.tests(&rules);
         let derived = std::mem::take(&mut self.derived);
-        Plan {
+        let mut plan = Plan {
             rules,
             rates,
             derived,
             tests,
-        }
+            ..Plan::default()
+        };
+        plan.assign_slots();
+        plan
     }
 
     /// Resolves every `let` once, so that unused ones are checked too.

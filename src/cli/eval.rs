@@ -1,16 +1,22 @@
 //! `akar eval FILE... --listings PATH`: one output record per input record, in
 //! input order; counts by decision on stderr.
+//!
+//! The input is read in chunks; each chunk is parsed and decided on all cores and
+//! written in order, so memory stays bounded by the chunk size whatever the
+//! catalogue's size.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde_json::Value as Json;
 
 use super::{ErrorArgs, Exit, load_plan};
-use crate::eval::decide;
-use crate::input::{self, InputFormat, Record};
-use crate::output::{Outcome, Summary, table_header, table_row};
+use crate::eval::{Decision, Listing, decide, decide_listing};
+use crate::input::projection::Projection;
+use crate::input::{self, Input, InputFormat, Record, Records};
+use crate::output::{JsonWriter, Outcome, Summary, table_header, table_row};
 use crate::plan::Plan;
 
 #[derive(Debug, clap::Args)]
@@ -48,9 +54,11 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-01-01"))
 }
 
-/// Records are decided in batches, each batch in parallel, then written in order:
-/// memory stays bounded by the batch size whatever the catalogue's size.
-const BATCH: usize = 8192;
+/// Bytes of NDJSON read per chunk, and records per chunk for other formats.
+const CHUNK_BYTES: usize = 4 << 20;
+const CHUNK_RECORDS: usize = 8192;
+/// Records per parallel task: large enough to amortise scheduling.
+const TASK: usize = 256;
 
 pub fn run(args: &EvalArgs) -> Exit {
     let style = args.errors.style();
@@ -58,8 +66,8 @@ pub fn run(args: &EvalArgs) -> Exit {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    let records = match input::open(&args.listings, args.input_format) {
-        Ok(records) => records,
+    let input = match input::open_input(&args.listings, args.input_format) {
+        Ok(input) => input,
         Err(e) => {
             eprint!(
                 "{}",
@@ -68,52 +76,185 @@ pub fn run(args: &EvalArgs) -> Exit {
             return Exit::Usage;
         }
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build();
-    let summary = match pool {
-        Ok(pool) => pool.install(|| write_all(&plan, records, args)),
-        Err(_) => write_all(&plan, records, args),
+    let threads = args.threads.unwrap_or(0);
+    let result = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| evaluate(&plan, input, args)),
+        Err(_) => evaluate(&plan, input, args),
     };
-    match summary {
+    match result {
         Ok(summary) => {
             eprintln!("akar: {summary}");
             Exit::Ok
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(e) => {
-            eprintln!("akar: cannot write the decisions: {e}");
+            eprintln!("akar: cannot read the listings or write the decisions: {e}");
             Exit::Usage
         }
     }
 }
 
-fn write_all(plan: &Plan, records: input::Records, args: &EvalArgs) -> io::Result<Summary> {
+/// How each record is turned into output bytes.
+struct Emit<'p> {
+    plan: &'p Plan,
+    at: NaiveDate,
+    format: OutputFormat,
+    json: JsonWriter,
+}
+
+impl Emit<'_> {
+    fn record(
+        &self,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+        line: usize,
+        id: Option<&Json>,
+        result: Result<&Decision, &str>,
+    ) {
+        summary.count(result);
+        match self.format {
+            OutputFormat::Json => self.json.write(out, line, id, result),
+            OutputFormat::Table => {
+                let outcome = Outcome::new(self.plan, line, id, result.map_err(str::to_string));
+                out.extend_from_slice(table_row(&outcome).as_bytes());
+            }
+        }
+    }
+
+    /// Parses only the fields the plan reads, then decides.
+    fn line(
+        &self,
+        projection: &Projection,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+        line: usize,
+        bytes: &[u8],
+    ) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        match projection.parse(bytes) {
+            Ok(slots) => {
+                let listing = Listing::from_slots(self.plan, &slots);
+                let result =
+                    decide_listing(self.plan, &listing, self.at).map_err(|e| e.to_string());
+                self.record(
+                    out,
+                    summary,
+                    line,
+                    listing.id(self.plan),
+                    result.as_ref().map_err(String::as_str),
+                );
+            }
+            Err(error) => self.record(out, summary, line, None, Err(&error)),
+        }
+    }
+
+    fn parsed(&self, out: &mut Vec<u8>, summary: &mut Summary, record: &Record) {
+        match &record.listing {
+            Ok(listing) => {
+                let result = decide(self.plan, listing, self.at).map_err(|e| e.to_string());
+                self.record(
+                    out,
+                    summary,
+                    record.line,
+                    listing.get("id"),
+                    result.as_ref().map_err(String::as_str),
+                );
+            }
+            Err(error) => self.record(out, summary, record.line, None, Err(error)),
+        }
+    }
+}
+
+fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let mut summary = Summary::default();
     if args.format == OutputFormat::Table {
         out.write_all(table_header().as_bytes())?;
     }
-    let mut records = records.peekable();
-    while records.peek().is_some() {
-        let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
-        let outcomes: Vec<Outcome> = batch
-            .par_iter()
-            .map(|r| outcome(plan, r, args.at))
-            .collect();
-        for o in &outcomes {
-            summary.add(o);
-            let text = match args.format {
-                OutputFormat::Json => o.to_json_line(),
-                OutputFormat::Table => table_row(o),
-            };
-            out.write_all(text.as_bytes())?;
-        }
-    }
+    let emit = Emit {
+        plan,
+        at: args.at,
+        format: args.format,
+        json: JsonWriter::new(plan),
+    };
+    let summary = match input {
+        Input::Lines(reader) => lines(&emit, reader, &mut out)?,
+        Input::Records(records) => records_in_chunks(&emit, records, &mut out)?,
+    };
     out.flush()?;
     Ok(summary)
 }
 
+fn lines(
+    emit: &Emit,
+    mut reader: Box<dyn BufRead + Send>,
+    out: &mut impl Write,
+) -> io::Result<Summary> {
+    let projection = Projection::new(emit.plan);
+    let mut summary = Summary::default();
+    let mut chunk = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+    let mut first_line = 1;
+    loop {
+        chunk.clear();
+        while chunk.len() < CHUNK_BYTES && reader.read_until(b'\n', &mut chunk)? > 0 {}
+        if chunk.is_empty() {
+            return Ok(summary);
+        }
+        let lines: Vec<(usize, &[u8])> = chunk
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .map(|(i, l)| (first_line + i, l))
+            .collect();
+        // A chunk ends with a newline, which leaves one empty piece after it.
+        let count = if chunk.ends_with(b"\n") {
+            lines.len() - 1
+        } else {
+            lines.len()
+        };
+        first_line += count;
+        let parts: Vec<(Vec<u8>, Summary)> = lines[..count]
+            .par_chunks(TASK)
+            .map(|task| {
+                let (mut bytes, mut part) =
+                    (Vec::with_capacity(task.len() * 128), Summary::default());
+                for (line, text) in task {
+                    emit.line(&projection, &mut bytes, &mut part, *line, text);
+                }
+                (bytes, part)
+            })
+            .collect();
+        for (bytes, part) in parts {
+            out.write_all(&bytes)?;
+            summary.merge(part);
+        }
+    }
+}
+
+fn records_in_chunks(emit: &Emit, records: Records, out: &mut impl Write) -> io::Result<Summary> {
+    let mut summary = Summary::default();
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        let chunk: Vec<Record> = records.by_ref().take(CHUNK_RECORDS).collect();
+        let parts: Vec<(Vec<u8>, Summary)> = chunk
+            .par_chunks(TASK)
+            .map(|task| {
+                let (mut bytes, mut part) = (Vec::new(), Summary::default());
+                for record in task {
+                    emit.parsed(&mut bytes, &mut part, record);
+                }
+                (bytes, part)
+            })
+            .collect();
+        for (bytes, part) in parts {
+            out.write_all(&bytes)?;
+            summary.merge(part);
+        }
+    }
+    Ok(summary)
+}
+
+/// The outcome for one parsed record, as a person or a test reads it.
 pub fn outcome(plan: &Plan, record: &Record, at: NaiveDate) -> Outcome {
     match &record.listing {
         Ok(listing) => Outcome::from_result(record, plan, decide(plan, listing, at)),

@@ -44,6 +44,15 @@ pub enum Command {
     },
     /// Decide every listing of a catalogue: one JSON object per listing on stdout.
     Eval(eval::EvalArgs),
+    /// Write a seeded synthetic catalogue (NDJSON) to stdout, for benchmarks.
+    Generate {
+        /// How many listings.
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        /// The seed; the same seed gives the same catalogue.
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+    },
     /// Run the `test` blocks written in the policies.
     Test {
         /// Policy files, or directories of `.policy` files.
@@ -100,6 +109,25 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check { files, errors } => check::run(&files, errors.style()),
         Command::Eval(args) => eval::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
+        Command::Generate { count, seed } => generate(count, seed),
+    }
+}
+
+fn generate(count: u64, seed: u64) -> Exit {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut line = String::new();
+    for n in 1..=count {
+        line.clear();
+        crate::synth::listing(seed, n, &mut line);
+        if out.write_all(line.as_bytes()).is_err() {
+            return Exit::Ok; // the reader went away
+        }
+    }
+    if out.flush().is_err() {
+        Exit::Usage
+    } else {
+        Exit::Ok
     }
 }
 

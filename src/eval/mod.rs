@@ -2,6 +2,8 @@
 
 mod date;
 mod error;
+pub mod explain;
+mod listing;
 pub mod money;
 pub mod value;
 
@@ -9,8 +11,10 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 pub use error::EvalError;
+pub use listing::Listing;
 
 use crate::plan::{Action, Cond, Operand, Plan, Rule, Test};
+use smallvec::SmallVec;
 use value::Fault;
 
 /// The decision for one listing.
@@ -28,17 +32,25 @@ pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, 
     if !listing.is_object() {
         return Err(EvalError::NotObject);
     }
-    let mut matched = vec![false; plan.rules.len()];
+    decide_listing(plan, &Listing::from_json(plan, listing), date)
+}
+
+/// Decides a listing already read into the plan's slots.
+pub fn decide_listing(
+    plan: &Plan,
+    listing: &Listing,
+    date: NaiveDate,
+) -> Result<Decision, EvalError> {
+    let mut matched: SmallVec<[bool; 64]> = SmallVec::from_elem(false, plan.rules.len());
     for (index, rule) in plan.rules.iter().enumerate() {
         if rule.in_force(date) {
-            matched[index] = eval(plan, &rule.when, listing)
+            matched[index] = eval_in(plan, &rule.when, listing)
                 .map_err(|(field, fault)| error(field, fault, rule))?;
         }
     }
-    let applies: Vec<bool> = (0..plan.rules.len())
-        .map(|i| applies(plan, &matched, i))
+    let rules: Vec<usize> = (0..plan.rules.len())
+        .filter(|i| applies(plan, &matched, *i))
         .collect();
-    let rules: Vec<usize> = (0..plan.rules.len()).filter(|i| applies[*i]).collect();
     let action = rules
         .iter()
         .map(|i| plan.rules[*i].action)
@@ -59,13 +71,19 @@ fn applies(plan: &Plan, matched: &[bool], index: usize) -> bool {
 
 type Failed = (String, Fault);
 
-/// Evaluates a condition; a failure carries the name of the field it read.
+/// Evaluates a condition against a whole JSON listing; a failure carries the name
+/// of the field it read.
 pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
+    eval_in(plan, cond, &Listing::from_json(plan, listing))
+}
+
+/// Evaluates a condition against a listing read into slots.
+pub fn eval_in(plan: &Plan, cond: &Cond, listing: &Listing) -> Result<bool, Failed> {
     match cond {
         Cond::True => Ok(true),
         Cond::And(items) => {
             for item in items {
-                if !eval(plan, item, listing)? {
+                if !eval_in(plan, item, listing)? {
                     return Ok(false);
                 }
             }
@@ -73,38 +91,36 @@ pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
         }
         Cond::Or(items) => {
             for item in items {
-                if eval(plan, item, listing)? {
+                if eval_in(plan, item, listing)? {
                     return Ok(true);
                 }
             }
             Ok(false)
         }
-        Cond::Not(inner) => Ok(!eval(plan, inner, listing)?),
-        Cond::Test(operand, test) => test_operand(plan, operand, test, listing),
-    }
-}
-
-fn test_operand(
-    plan: &Plan,
-    operand: &Operand,
-    test: &Test,
-    listing: &Json,
-) -> Result<bool, Failed> {
-    let value = read(plan, operand, listing);
-    match (value, test) {
-        (None, Test::Missing) => Ok(true),
-        (None, _) => Ok(false),
-        (Some(value), test) => {
-            value::apply(test, value, &plan.rates).map_err(|f| (operand_name(plan, operand), f))
+        Cond::Not(inner) => Ok(!eval_in(plan, inner, listing)?),
+        Cond::Test(operand, test) => {
+            let value = match operand {
+                Operand::Field(path) => listing.field(path.slot),
+                Operand::Derived(index) => listing.derived.get(*index).copied().flatten(),
+            };
+            match (value, test) {
+                (None, Test::Missing) => Ok(true),
+                (None, _) => Ok(false),
+                (Some(value), test) => value::apply(test, value, &plan.rates)
+                    .map_err(|f| (operand_name(plan, operand), f)),
+            }
         }
     }
 }
 
-/// The value an operand reads from a listing; `None` when missing.
+/// The value an operand reads from a whole JSON listing; `None` when missing.
 pub fn read<'a>(plan: &'a Plan, operand: &Operand, listing: &'a Json) -> Option<&'a Json> {
     match operand {
         Operand::Field(path) => value::lookup(listing, &path.segments),
-        Operand::Derived(index) => value::derive(plan, *index, listing),
+        Operand::Derived(index) => {
+            let derived = plan.derived.get(*index)?;
+            value::derive(derived, value::lookup(listing, &derived.field.segments))
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::date::parse_listing_date;
 use super::money::{self, MoneyError};
-use crate::plan::{Money, Needle, Plan, Rates, Test, Value, ValueSet};
+use crate::plan::{Derived, Money, Needle, Rates, Test, Value, ValueSet};
 use crate::syntax::ast::CmpOp;
 
 /// A failed test before it knows its field and rule; see [`super::EvalError`].
@@ -39,18 +39,17 @@ pub fn lookup<'a>(listing: &'a Json, segments: &[String]) -> Option<&'a Json> {
     (!at.is_null()).then_some(at)
 }
 
-/// The value a `match` derives for a listing; `None` when nothing applies.
-pub fn derive<'a>(plan: &'a Plan, index: usize, listing: &Json) -> Option<&'a Json> {
-    let derived = plan.derived.get(index)?;
-    let value = lookup(listing, &derived.field.segments)?;
-    let key = match value {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => number(n).map(|d| d.normalize().to_string()),
-        Json::Bool(b) => Some(b.to_string()),
+/// The value a `match` derives from its field's value; `None` when nothing applies.
+pub fn derive<'a>(derived: &'a Derived, value: Option<&Json>) -> Option<&'a Json> {
+    let found = match value? {
+        Json::String(s) => derived.arms.get(s.as_str()),
+        Json::Number(n) => {
+            number(n).and_then(|d| derived.arms.get(d.normalize().to_string().as_str()))
+        }
+        Json::Bool(b) => derived.arms.get(if *b { "true" } else { "false" }),
         _ => None,
     };
-    key.and_then(|k| derived.arms.get(&k))
-        .or(derived.default.as_ref())
+    found.or(derived.default.as_ref())
 }
 
 /// Applies a test to a present value (missing values are handled by the caller).

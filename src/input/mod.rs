@@ -4,6 +4,7 @@
 //! record gets exactly one output record.
 
 mod csv;
+pub mod projection;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -44,9 +45,17 @@ pub struct InputError {
 /// The records of a catalogue, read lazily.
 pub type Records = Box<dyn Iterator<Item = Record> + Send>;
 
+/// A catalogue opened for reading: NDJSON stays raw lines, so that each line can
+/// be parsed where it is evaluated (in parallel, and only as far as the policy
+/// reads); other formats come as parsed records.
+pub enum Input {
+    Lines(Box<dyn BufRead + Send>),
+    Records(Records),
+}
+
 /// Opens a catalogue; the format comes from `format`, else the extension
 /// (`.csv`), else the first character (`[` for a JSON array, NDJSON otherwise).
-pub fn open(path: &str, format: Option<InputFormat>) -> Result<Records, InputError> {
+pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let fail = |e: io::Error| InputError {
         path: path.to_string(),
         reason: e.to_string().to_lowercase(),
@@ -66,11 +75,19 @@ pub fn open(path: &str, format: Option<InputFormat>) -> Result<Records, InputErr
         None => sniff(&mut reader).map_err(fail)?,
     };
     Ok(match format {
-        InputFormat::Csv => csv::records(reader),
+        InputFormat::Csv => Input::Records(csv::records(reader)),
         InputFormat::Json if sniff(&mut reader).map_err(fail)? == InputFormat::Json => {
-            json_array(reader)
+            Input::Records(json_array(reader))
         }
-        _ => Box::new(ndjson(reader)),
+        _ => Input::Lines(Box::new(reader)),
+    })
+}
+
+/// Opens a catalogue as parsed records, whatever its format.
+pub fn open(path: &str, format: Option<InputFormat>) -> Result<Records, InputError> {
+    Ok(match open_input(path, format)? {
+        Input::Lines(reader) => Box::new(ndjson(reader)),
+        Input::Records(records) => records,
     })
 }
 

@@ -1,0 +1,182 @@
+//! Reading only what the policy reads: an NDJSON line is parsed into the plan's
+//! field slots, and every other value is skipped without being built.
+//!
+//! serde_json still checks the whole line, so a malformed line is rejected exactly
+//! as a full parse would reject it (its message comes from the full parse).
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value as Json;
+
+use super::parse_object;
+use crate::eval::value::lookup;
+use crate::plan::Plan;
+
+/// The plan's field paths as a tree of object keys.
+#[derive(Debug, Default)]
+pub struct Projection {
+    root: Node,
+    slots: usize,
+    /// Slots inside another slot's value (`price` and `price.amount` both read):
+    /// (slot, the enclosing slot, the rest of the path).
+    nested: Vec<(usize, usize, Vec<String>)>,
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    slot: Option<usize>,
+    children: Vec<(String, Node)>,
+}
+
+impl Projection {
+    pub fn new(plan: &Plan) -> Self {
+        let mut projection = Projection {
+            slots: plan.fields.len(),
+            ..Projection::default()
+        };
+        let mut fields: Vec<_> = plan.fields.iter().collect();
+        fields.sort_by_key(|f| f.segments.len());
+        for field in fields {
+            projection.insert(&field.segments, field.slot);
+        }
+        projection
+    }
+
+    fn insert(&mut self, segments: &[String], slot: usize) {
+        let mut node = &mut self.root;
+        for (depth, segment) in segments.iter().enumerate() {
+            if let Some(enclosing) = node.slot {
+                self.nested
+                    .push((slot, enclosing, segments[depth..].to_vec()));
+                return;
+            }
+            let index = match node.children.iter().position(|(k, _)| k == segment) {
+                Some(i) => i,
+                None => {
+                    node.children.push((segment.clone(), Node::default()));
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[index].1;
+        }
+        node.slot = Some(slot);
+    }
+
+    /// The slots of one NDJSON line, or why the line is not a listing.
+    pub fn parse(&self, bytes: &[u8]) -> Result<Vec<Option<Json>>, String> {
+        let mut slots = vec![None; self.slots];
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let seed = NodeSeed {
+            node: &self.root,
+            slots: &mut slots,
+        };
+        match seed
+            .deserialize(&mut de)
+            .and_then(|was_object| de.end().map(|()| was_object))
+        {
+            Ok(true) => {
+                for (slot, enclosing, rest) in &self.nested {
+                    slots[*slot] = slots[*enclosing]
+                        .as_ref()
+                        .and_then(|v| lookup(v, rest))
+                        .cloned();
+                }
+                Ok(slots)
+            }
+            _ => Err(parse_object(bytes)
+                .err()
+                .unwrap_or_else(|| "invalid listing".into())),
+        }
+    }
+}
+
+/// Reads one value at `node`: an object's wanted keys into slots, the rest skipped.
+/// Yields whether the value was an object.
+struct NodeSeed<'s> {
+    node: &'s Node,
+    slots: &'s mut [Option<Json>],
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while let Some(child) = map.next_key_seed(KeySeed(self.node))? {
+            match child.map(|i| &self.node.children[i].1) {
+                Some(Node {
+                    slot: Some(slot), ..
+                }) => self.slots[*slot] = Some(map.next_value::<Json>()?),
+                Some(node) => {
+                    map.next_value_seed(NodeSeed {
+                        node,
+                        slots: &mut *self.slots,
+                    })?;
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+/// Finds an object key among a node's children without allocating it.
+struct KeySeed<'s>(&'s Node);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.children.iter().position(|(k, _)| k == key))
+    }
+}
