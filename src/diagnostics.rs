@@ -91,7 +91,10 @@ pub fn render(report: &Report, style: Style) -> String {
 pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> String {
     let count = problems.len();
     let mut out = String::new();
-    for problem in problems {
+    for (n, problem) in problems.into_iter().enumerate() {
+        if n > 0 && style.format == ErrorFormat::Human {
+            out.push('\n');
+        }
         out.push_str(&render(&problem.report(sources), style));
     }
     if style.format == ErrorFormat::Human && count > 0 {

@@ -27,6 +27,7 @@ pub mod fuzzy;
 pub mod input;
 pub mod output;
 pub mod plan;
+pub mod repl;
 pub mod source;
 pub mod syntax;
 pub mod synth;

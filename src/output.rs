@@ -23,6 +23,10 @@ pub struct Outcome {
     pub reasons: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Which of `reasons` belongs to the first rule with the decision's action:
+    /// the one a person reads first.
+    #[serde(skip)]
+    pub deciding: Option<usize>,
 }
 
 impl Outcome {
@@ -34,50 +38,40 @@ impl Outcome {
         result: Result<&Decision, String>,
     ) -> Self {
         let id = id.filter(|id| id.is_string() || id.is_number()).cloned();
-        match result {
-            Ok(decision) => {
-                let rules = decision.rules.iter().map(|i| &plan.rules[*i]);
-                Outcome {
+        let (decision, error) = match result {
+            Ok(decision) => (decision, None),
+            Err(error) => {
+                return Outcome {
                     line,
                     id,
-                    decision: decision.action.as_str(),
-                    rules: Some(rules.clone().map(|r| r.label.clone()).collect()),
-                    reasons: Some(rules.map(reason).collect()),
-                    error: None,
-                }
+                    decision: "error",
+                    rules: None,
+                    reasons: None,
+                    error: Some(error),
+                    deciding: None,
+                };
             }
-            Err(error) => Outcome {
-                line,
-                id,
-                decision: "error",
-                rules: None,
-                reasons: None,
-                error: Some(error),
-            },
+        };
+        let rules: Vec<&Rule> = decision.rules.iter().map(|i| &plan.rules[*i]).collect();
+        Outcome {
+            line,
+            id,
+            decision: decision.action.as_str(),
+            rules: Some(rules.iter().map(|r| r.label.clone()).collect()),
+            reasons: Some(rules.iter().map(|r| reason(r)).collect()),
+            error,
+            deciding: rules.iter().position(|r| r.action == decision.action),
         }
     }
 
     pub fn decided(record: &Record, plan: &Plan, decision: &Decision) -> Self {
-        let rules = decision.rules.iter().map(|i| &plan.rules[*i]);
-        Outcome {
-            line: record.line,
-            id: id_of(record),
-            decision: decision.action.as_str(),
-            rules: Some(rules.clone().map(|r| r.label.clone()).collect()),
-            reasons: Some(rules.map(reason).collect()),
-            error: None,
-        }
+        let id = record.listing.as_ref().ok().and_then(|l| l.get("id"));
+        Outcome::new(plan, record.line, id, Ok(decision))
     }
 
     pub fn failed(record: &Record, error: String) -> Self {
-        Outcome {
-            line: record.line,
-            id: id_of(record),
-            decision: "error",
-            rules: None,
-            reasons: None,
-            error: Some(error),
-        }
+        let id = record.listing.as_ref().ok().and_then(|l| l.get("id"));
+        Outcome::new(&Plan::default(), record.line, id, Err(error))
     }
 
     pub fn from_result(record: &Record, plan: &Plan, result: Result<Decision, EvalError>) -> Self {
@@ -103,13 +97,8 @@ impl Outcome {
 pub fn reason(rule: &Rule) -> String {
     match &rule.because {
         Some(because) => because.clone(),
-        None => rule.source.split_whitespace().collect::<Vec<_>>().join(" "),
+        None => rule.summary.clone(),
     }
-}
-
-fn id_of(record: &Record) -> Option<Json> {
-    let id = record.listing.as_ref().ok()?.get("id")?;
-    (id.is_string() || id.is_number()).then(|| id.clone())
 }
 
 /// Counts by decision.
@@ -151,7 +140,8 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// A table row for people: line, id, decision, rules, and the first reason.
+/// A table row for people: line, id, decision and the rules on one line, then
+/// the deciding rule's reason (or the error) indented below it.
 pub fn table_row(outcome: &Outcome) -> String {
     let id = match &outcome.id {
         Some(Json::String(s)) => s.clone(),
@@ -162,24 +152,27 @@ pub fn table_row(outcome: &Outcome) -> String {
         .rules
         .as_ref()
         .map_or_else(String::new, |r| r.join(", "));
-    let detail = match (&outcome.error, &outcome.reasons) {
-        (Some(error), _) => error.clone(),
-        (None, Some(reasons)) => reasons.first().cloned().unwrap_or_default(),
-        _ => String::new(),
+    let detail = match (&outcome.error, &outcome.reasons, outcome.deciding) {
+        (Some(error), _, _) => Some(error.as_str()),
+        (None, Some(reasons), Some(i)) => reasons.get(i).map(String::as_str),
+        _ => None,
     };
-    let mut row = String::new();
-    let _ = writeln!(
-        row,
-        "{:>6}  {:<16}  {:<8}  {:<24}  {}",
-        outcome.line, id, outcome.decision, rules, detail
+    let mut row = format!(
+        "{:>6}  {:<16}  {:<8}  {}",
+        outcome.line, id, outcome.decision, rules
     );
+    row.truncate(row.trim_end().len());
+    row.push('\n');
+    if let Some(detail) = detail {
+        let _ = writeln!(row, "{:36}{detail}", "");
+    }
     row
 }
 
 pub fn table_header() -> String {
     format!(
-        "{:>6}  {:<16}  {:<8}  {:<24}  {}\n",
-        "LINE", "ID", "DECISION", "RULES", "REASON"
+        "{:>6}  {:<16}  {:<8}  {}\n",
+        "LINE", "ID", "DECISION", "RULES, and the deciding reason"
     )
 }
 

@@ -4,7 +4,8 @@
 //! decimals, calendar dates), lists turned into sets and string needles lower-cased,
 //! so that evaluating a listing does no lookups by name and no parsing of the policy.
 
-use std::collections::{HashMap, HashSet};
+use aho_corasick::AhoCorasick;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -29,10 +30,23 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Numbers every distinct field path the plan reads (conditions, `match`
-    /// fields, and `id`), so that a listing is read once into slots and each test
-    /// finds its value by index.
-    pub fn assign_slots(&mut self) {
+    /// Compiles the checked plan for evaluation: numbers every distinct field path
+    /// the plan reads (conditions, `match` fields, and `id`), so that a listing is
+    /// read once into slots and each test finds its value by index; and converts
+    /// each money literal into every currency its rates reach.
+    pub fn compile(&mut self) {
+        self.assign_slots();
+        let rates = self.rates.clone();
+        for rule in &mut self.rules {
+            rule.when.visit_tests(&mut |test| {
+                if let Test::Compare(_, Value::Money(m)) = test {
+                    m.converted = crate::eval::money::conversions(&rates, m);
+                }
+            });
+        }
+    }
+
+    fn assign_slots(&mut self) {
         let mut fields: Vec<FieldPath> = Vec::new();
         let mut intern = |path: &mut FieldPath| {
             path.slot = match fields.iter().position(|f| f.segments == path.segments) {
@@ -82,6 +96,9 @@ pub struct Rule {
     pub overridden_by: Vec<usize>,
     /// The rule as written, for explanations.
     pub source: String,
+    /// Its action line (`block import where ...`) on one line: the reason given
+    /// for a rule without `because`.
+    pub summary: String,
 }
 
 impl Rule {
@@ -101,6 +118,15 @@ pub enum Cond {
 }
 
 impl Cond {
+    fn visit_tests(&mut self, f: &mut impl FnMut(&mut Test)) {
+        match self {
+            Cond::True => {}
+            Cond::And(items) | Cond::Or(items) => items.iter_mut().for_each(|c| c.visit_tests(f)),
+            Cond::Not(inner) => inner.visit_tests(f),
+            Cond::Test(_, test) => f(test),
+        }
+    }
+
     fn visit_fields(&mut self, f: &mut impl FnMut(&mut FieldPath)) {
         match self {
             Cond::True => {}
@@ -146,7 +172,7 @@ pub enum Test {
     Missing,
     /// `contains "x"`: substring of a string, ignoring case; member of a list, exactly.
     Contains(Needle),
-    ContainsAny(Vec<Needle>),
+    ContainsAny(NeedleSet),
     /// `starts with "x"`, ignoring case.
     StartsWith(Needle),
     /// A bare boolean field used as a condition.
@@ -167,6 +193,44 @@ impl Needle {
             exact: text.to_string(),
             lower: text.to_lowercase(),
         }
+    }
+}
+
+/// The strings of `contains any [...]`, with one automaton that finds any of
+/// them in a single pass over the text, ignoring ASCII case.
+#[derive(Debug, Clone)]
+pub struct NeedleSet {
+    pub needles: Vec<Needle>,
+    /// Absent when a needle is not ASCII: those are matched one by one, lower-cased.
+    pub automaton: Option<AhoCorasick>,
+}
+
+impl NeedleSet {
+    pub fn new(needles: Vec<Needle>) -> Self {
+        let ascii = needles.iter().all(|n| n.lower.is_ascii());
+        let automaton = ascii
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(needles.iter().map(|n| &n.lower))
+                    .ok()
+            })
+            .flatten();
+        NeedleSet { needles, automaton }
+    }
+}
+
+impl PartialEq for NeedleSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.needles == other.needles
+    }
+}
+
+impl std::ops::Deref for NeedleSet {
+    type Target = [Needle];
+
+    fn deref(&self) -> &[Needle] {
+        &self.needles
     }
 }
 
@@ -196,12 +260,26 @@ impl Value {
 pub struct Money {
     pub amount: Decimal,
     pub currency: String,
+    /// The same amount in each currency the rates connect it to, as
+    /// `(currency, numerator, denominator)`: filled by [`Plan::compile`] so that a
+    /// listing's price compares with one multiplication at most.
+    pub converted: Vec<(String, Decimal, Decimal)>,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: impl Into<String>) -> Self {
+        Money {
+            amount,
+            currency: currency.into(),
+            converted: Vec::new(),
+        }
+    }
 }
 
 /// The values of a list, grouped so that membership of text is a hash lookup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValueSet {
-    pub texts: HashSet<String>,
+    pub texts: FxHashSet<String>,
     pub others: Vec<Value>,
 }
 
@@ -227,7 +305,7 @@ pub struct Derived {
     pub field: FieldPath,
     /// Keys rendered as JSON text-free strings: text as is, numbers and booleans as
     /// their canonical text, so that `"5"`-keyed and `5`-keyed arms agree.
-    pub arms: HashMap<String, serde_json::Value>,
+    pub arms: FxHashMap<String, serde_json::Value>,
     pub default: Option<serde_json::Value>,
 }
 
@@ -238,7 +316,7 @@ pub struct Derived {
 /// division and no rounding ever happens.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rates {
-    pub worth: HashMap<String, Worth>,
+    pub worth: FxHashMap<String, Worth>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

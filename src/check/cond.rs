@@ -3,7 +3,7 @@
 use super::values::{LetValue, kind_of};
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, FieldPath, Needle, Operand, Test, Value, ValueSet};
+use crate::plan::{Cond, FieldPath, Needle, NeedleSet, Operand, Test, Value, ValueSet};
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
 
@@ -160,7 +160,9 @@ impl<'a> Checker<'a> {
             ast::Test::StartsWith(rhs) => {
                 self.text_needle(rhs, "starts with").map(Test::StartsWith)
             }
-            ast::Test::ContainsAny(rhs) => self.needles(rhs).map(Test::ContainsAny),
+            ast::Test::ContainsAny(rhs) => self
+                .needles(rhs)
+                .map(|n| Test::ContainsAny(NeedleSet::new(n))),
         };
         let _ = span;
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))

@@ -31,7 +31,7 @@ impl Checker<'_> {
         let ast::ExprKind::Path(path) = &m.scrutinee.kind else {
             return None;
         };
-        let mut arms = HashMap::new();
+        let mut arms = rustc_hash::FxHashMap::default();
         let mut key_spans: HashMap<String, Span> = HashMap::new();
         let mut default = None;
         let mut else_span: Option<Span> = None;

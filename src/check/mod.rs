@@ -114,13 +114,15 @@ impl<'a> Checker<'a> {
             tests,
             ..Plan::default()
         };
-        plan.assign_slots();
+        plan.compile();
         plan
     }
 
     /// Resolves every `let` once, so that unused ones are checked too.
     fn check_lets(&mut self) {
-        let lets: Vec<(FileId, &'a ast::Let)> = self.names.lets.values().copied().collect();
+        // In reading order, so that the same policy always gives the same report.
+        let mut lets: Vec<(FileId, &'a ast::Let)> = self.names.lets.values().copied().collect();
+        lets.sort_by_key(|(file, decl)| (*file, decl.span.start));
         for (file, decl) in lets {
             self.file = file;
             match &decl.value {

@@ -190,7 +190,9 @@ fn agrees(from: Worth, to: Worth, amount: Decimal) -> bool {
 }
 
 /// The currency money literals are measured against: one from the group of
-/// currencies used most often, preferring currencies that have rates.
+/// currencies used most often, preferring currencies that have rates. When rates
+/// are declared, a literal must convert to them even if it is the only one (the
+/// rates say which currencies listings are priced in).
 fn reference_currency(rates: &Rates, used: &[(FileId, String, Span)]) -> Option<String> {
     let mut uses: Vec<(usize, bool, &str)> = Vec::new();
     for (_, currency, _) in used {
@@ -203,7 +205,16 @@ fn reference_currency(rates: &Rates, used: &[(FileId, String, Span)]) -> Option<
             None => uses.push((1, group.is_some(), currency)),
         }
     }
-    uses.iter()
+    let best = uses
+        .iter()
         .max_by_key(|(n, has_rate, _)| (*n, *has_rate))
-        .map(|(_, _, c)| c.to_string())
+        .map(|(_, has_rate, c)| (*has_rate, c.to_string()));
+    match best {
+        Some((false, _)) | None if !rates.worth.is_empty() => {
+            let mut known: Vec<&String> = rates.worth.keys().collect();
+            known.sort();
+            known.first().map(|c| c.to_string())
+        }
+        other => other.map(|(_, c)| c),
+    }
 }

@@ -61,6 +61,7 @@ impl<'a> Checker<'a> {
             overrides: Vec::new(),
             overridden_by: Vec::new(),
             source: text.get(rule.span.range()).unwrap_or_default().to_string(),
+            summary: summary(text, rule),
         }
     }
 
@@ -236,4 +237,14 @@ fn find_path(rules: &[Rule], start: usize, goal: usize) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// The action line of a rule, whitespace collapsed: `block import where x == 1`.
+fn summary(text: &str, rule: &ast::Rule) -> String {
+    let end = rule
+        .condition
+        .as_ref()
+        .map_or(rule.subject.span.end, |c| c.span.end);
+    let line = text.get(rule.action_span.start..end).unwrap_or_default();
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -86,10 +86,7 @@ impl<'a> Checker<'a> {
                 let amount = self.number(amount, literal.span)?;
                 self.money_used
                     .push((self.file, currency.clone(), literal.span));
-                Value::Money(Money {
-                    amount,
-                    currency: currency.clone(),
-                })
+                Value::Money(Money::new(amount, currency.clone()))
             }
         })
     }

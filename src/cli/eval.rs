@@ -39,6 +39,9 @@ pub struct EvalArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also report time, throughput and peak memory on stderr.
+    #[arg(long)]
+    pub stats: bool,
     #[command(flatten)]
     pub errors: ErrorArgs,
 }
@@ -76,6 +79,7 @@ pub fn run(args: &EvalArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let started = std::time::Instant::now();
     let threads = args.threads.unwrap_or(0);
     let result = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(|| evaluate(&plan, input, args)),
@@ -84,6 +88,9 @@ pub fn run(args: &EvalArgs) -> Exit {
     match result {
         Ok(summary) => {
             eprintln!("akar: {summary}");
+            if args.stats {
+                eprintln!("akar: {}", stats(summary.total(), started.elapsed()));
+            }
             Exit::Ok
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
@@ -92,6 +99,27 @@ pub fn run(args: &EvalArgs) -> Exit {
             Exit::Usage
         }
     }
+}
+
+/// `elapsed 1.234 s, 810000 listings/s, peak memory 12.3 MiB`
+fn stats(listings: usize, elapsed: std::time::Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        listings as f64 / seconds
+    } else {
+        0.0
+    };
+    let memory = peak_memory_kib().map_or_else(String::new, |kib| {
+        format!(", peak memory {:.1} MiB", kib as f64 / 1024.0)
+    });
+    format!("elapsed {seconds:.3} s, {rate:.0} listings/s{memory}")
+}
+
+/// The process's peak resident memory, where the system tells it (Linux).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// How each record is turned into output bytes.

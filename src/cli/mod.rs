@@ -2,6 +2,7 @@
 
 mod check;
 pub mod eval;
+mod repl;
 pub mod test;
 
 use std::io::IsTerminal;
@@ -61,6 +62,11 @@ pub enum Command {
         #[command(flatten)]
         errors: ErrorArgs,
     },
+    /// Try rules interactively: type rules and conditions, load listings, explain.
+    Repl {
+        /// Policy files, or directories of `.policy` files, to start with.
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::Args)]
@@ -109,6 +115,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check { files, errors } => check::run(&files, errors.style()),
         Command::Eval(args) => eval::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
+        Command::Repl { files } => repl::run(&files),
         Command::Generate { count, seed } => generate(count, seed),
     }
 }

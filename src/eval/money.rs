@@ -23,23 +23,67 @@ pub fn convertible(rates: &Rates, a: &str, b: &str) -> bool {
     }
 }
 
-/// Orders `a` against `b`, converting with the rates: `a.amount * worth(a)` against
-/// `b.amount * worth(b)`, cross-multiplied so nothing is divided or rounded.
-pub fn compare(rates: &Rates, a: &Money, b: &Money) -> Result<Ordering, MoneyError> {
-    if a.currency == b.currency {
-        return Ok(a.amount.cmp(&b.amount));
+/// Orders a listing's `amount` in `currency` against a money literal, converting
+/// with the rates: by the literal's precomputed conversions when it has them, else
+/// `amount * worth(currency)` against `literal * worth(literal's currency)`,
+/// cross-multiplied so nothing is divided or rounded.
+pub fn compare(
+    rates: &Rates,
+    amount: Decimal,
+    currency: &str,
+    literal: &Money,
+) -> Result<Ordering, MoneyError> {
+    if currency == literal.currency {
+        return Ok(amount.cmp(&literal.amount));
+    }
+    if let Some((_, num, den)) = literal.converted.iter().find(|(c, _, _)| c == currency) {
+        return Ok(if *den == Decimal::ONE {
+            amount.cmp(num)
+        } else {
+            mul(&[amount, *den])?.cmp(num)
+        });
     }
     let no_rate = || MoneyError::NoRate {
-        from: a.currency.clone(),
-        to: b.currency.clone(),
+        from: currency.to_string(),
+        to: literal.currency.clone(),
     };
-    let (wa, wb) = match (rates.worth.get(&a.currency), rates.worth.get(&b.currency)) {
+    let (wa, wb) = match (
+        rates.worth.get(currency),
+        rates.worth.get(&literal.currency),
+    ) {
         (Some(wa), Some(wb)) if wa.group == wb.group => (wa, wb),
         _ => return Err(no_rate()),
     };
-    let left = mul(&[a.amount, wa.num, wb.den])?;
-    let right = mul(&[b.amount, wb.num, wa.den])?;
+    let left = mul(&[amount, wa.num, wb.den])?;
+    let right = mul(&[literal.amount, wb.num, wa.den])?;
     Ok(left.cmp(&right))
+}
+
+/// `literal` in every currency of its rate group, as `(currency, num, den)`.
+pub fn conversions(rates: &Rates, literal: &Money) -> Vec<(String, Decimal, Decimal)> {
+    let Some(own) = rates.worth.get(&literal.currency) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (currency, worth) in &rates.worth {
+        if worth.group != own.group || *currency == literal.currency {
+            continue;
+        }
+        // literal * own / worth = (amount * own.num * worth.den) / (own.den * worth.num)
+        let (Ok(num), Ok(den)) = (
+            mul(&[literal.amount, own.num, worth.den]),
+            mul(&[own.den, worth.num]),
+        ) else {
+            continue;
+        };
+        let (num, den) = if (num % den).is_zero() {
+            (num / den, Decimal::ONE)
+        } else {
+            (num, den)
+        };
+        out.push((currency.clone(), num.normalize(), den.normalize()));
+    }
+    out
 }
 
 fn mul(factors: &[Decimal]) -> Result<Decimal, MoneyError> {
@@ -75,26 +119,48 @@ mod tests {
     }
 
     fn money(amount: i64, currency: &str) -> Money {
-        Money {
-            amount: Decimal::from(amount),
-            currency: currency.into(),
-        }
+        Money::new(Decimal::from(amount), currency)
     }
 
     #[test]
     fn compares_exactly_across_currencies() {
         let rates = usd_idr();
+        let usd100 = money(100, "USD");
+        let mut precomputed = usd100.clone();
+        precomputed.converted = conversions(&rates, &usd100);
+        for literal in [&usd100, &precomputed] {
+            assert_eq!(
+                compare(&rates, Decimal::from(1_550_000), "IDR", literal),
+                Ok(Ordering::Equal)
+            );
+            assert_eq!(
+                compare(&rates, Decimal::from(1_549_999), "IDR", literal),
+                Ok(Ordering::Less)
+            );
+            assert!(matches!(
+                compare(&rates, Decimal::ONE, "EUR", literal),
+                Err(MoneyError::NoRate { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn converts_literals_into_every_connected_currency() {
+        let rates = usd_idr();
+        let idr = money(1_550_000, "IDR");
+        let mut precomputed = idr.clone();
+        precomputed.converted = conversions(&rates, &idr);
         assert_eq!(
-            compare(&rates, &money(1_550_000, "IDR"), &money(100, "USD")),
+            precomputed.converted,
+            vec![("USD".to_string(), Decimal::from(100), Decimal::ONE)]
+        );
+        assert_eq!(
+            compare(&rates, Decimal::from(100), "USD", &precomputed),
             Ok(Ordering::Equal)
         );
         assert_eq!(
-            compare(&rates, &money(1_549_999, "IDR"), &money(100, "USD")),
+            compare(&rates, Decimal::new(9999, 2), "USD", &precomputed),
             Ok(Ordering::Less)
         );
-        assert!(matches!(
-            compare(&rates, &money(1, "EUR"), &money(1, "USD")),
-            Err(MoneyError::NoRate { .. })
-        ));
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::date::parse_listing_date;
 use super::money::{self, MoneyError};
-use crate::plan::{Derived, Money, Needle, Rates, Test, Value, ValueSet};
+use crate::plan::{Derived, Needle, NeedleSet, Rates, Test, Value, ValueSet};
 use crate::syntax::ast::CmpOp;
 
 /// A failed test before it knows its field and rule; see [`super::EvalError`].
@@ -59,14 +59,7 @@ pub fn apply(test: &Test, value: &Json, rates: &Rates) -> Result<bool> {
         Test::Compare(op, literal) => compare(*op, value, literal, rates),
         Test::In(set) => member(value, set, rates),
         Test::Contains(needle) => contains(value, needle),
-        Test::ContainsAny(needles) => {
-            for needle in needles {
-                if contains(value, needle)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
+        Test::ContainsAny(set) => contains_any(value, set),
         Test::StartsWith(needle) => match value {
             Json::String(s) => Ok(lower_starts_with(s, &needle.lower)),
             other => Err(wrong(other, "text")),
@@ -93,7 +86,8 @@ fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bo
             other => return Err(wrong(other, "a number")),
         },
         Value::Money(m) => {
-            money::compare(rates, &listing_money(value, &m.currency)?, m).map_err(|e| match e {
+            let (amount, currency) = listing_money(value, &m.currency)?;
+            money::compare(rates, amount, currency, m).map_err(|e| match e {
                 MoneyError::NoRate { from, to } => Fault::NoRate { from, to },
                 MoneyError::Overflow => Fault::Overflow,
             })?
@@ -123,18 +117,14 @@ fn holds(op: CmpOp, ordering: Ordering) -> bool {
 
 /// A listing's money: `{"amount": 185000, "currency": "IDR"}`, or a plain number
 /// taken in the currency it is compared with.
-fn listing_money(value: &Json, default_currency: &str) -> Result<Money> {
+fn listing_money<'a>(value: &'a Json, default_currency: &'a str) -> Result<(Decimal, &'a str)> {
     const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
     match value {
-        Json::Number(n) => Ok(Money {
-            amount: number(n).ok_or(Fault::Overflow)?,
-            currency: default_currency.to_string(),
-        }),
+        Json::Number(n) => Ok((number(n).ok_or(Fault::Overflow)?, default_currency)),
         Json::Object(fields) => match (fields.get("amount"), fields.get("currency")) {
-            (Some(Json::Number(n)), Some(Json::String(c))) => Ok(Money {
-                amount: number(n).ok_or(Fault::Overflow)?,
-                currency: c.clone(),
-            }),
+            (Some(Json::Number(n)), Some(Json::String(c))) => {
+                Ok((number(n).ok_or(Fault::Overflow)?, c.as_str()))
+            }
             _ => Err(wrong(value, EXPECTED)),
         },
         other => Err(wrong(other, EXPECTED)),
@@ -156,6 +146,20 @@ fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+fn contains_any(value: &Json, set: &NeedleSet) -> Result<bool> {
+    match (value, &set.automaton) {
+        (Json::String(s), Some(automaton)) => Ok(automaton.is_match(s)),
+        _ => {
+            for needle in set.iter() {
+                if contains(value, needle)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+    }
 }
 
 fn contains(value: &Json, needle: &Needle) -> Result<bool> {

@@ -37,10 +37,24 @@ pub fn records(reader: impl Read + Send + 'static) -> Records {
                 line: index + 1,
                 listing: match row {
                     Ok(row) => build(&headers, &row),
-                    Err(e) => Err(format!("invalid CSV row: {e}")),
+                    Err(e) => Err(row_error(&e)),
                 },
             }),
     )
+}
+
+/// A bad row in words: the csv crate's messages name its own record and line
+/// numbers, which would contradict the record's `line`.
+fn row_error(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("the row has {len} fields, but the header names {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".into(),
+        _ => "the row cannot be read as CSV".into(),
+    }
 }
 
 fn build(headers: &[Vec<String>], row: &csv::StringRecord) -> Result<Json, String> {

@@ -25,7 +25,7 @@ pub struct Record {
 pub enum InputFormat {
     /// One JSON object per line.
     Ndjson,
-    /// A JSON array of objects (or NDJSON; told apart by the first character).
+    /// A JSON array of objects, or JSON objects one after another in any layout.
     Json,
     /// A header row, then one listing per row; dotted headers build nested fields.
     Csv,
@@ -53,8 +53,10 @@ pub enum Input {
     Records(Records),
 }
 
-/// Opens a catalogue; the format comes from `format`, else the extension
-/// (`.csv`), else the first character (`[` for a JSON array, NDJSON otherwise).
+/// Opens a catalogue. The format comes from `format`, else the extension (`.csv`
+/// is CSV, `.json` is JSON), else the first character: `[` starts a JSON array,
+/// anything else is NDJSON. JSON that is not an array is read as a sequence of
+/// objects, one record each, however they are laid out over lines.
 pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let fail = |e: io::Error| InputError {
         path: path.to_string(),
@@ -66,20 +68,19 @@ pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, Inpu
         Box::new(File::open(path).map_err(fail)?)
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let is_csv = Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let format = match format {
-        Some(f) => f,
-        None if is_csv => InputFormat::Csv,
-        None => sniff(&mut reader).map_err(fail)?,
+    let extension = Path::new(path).extension().map(|e| e.to_ascii_lowercase());
+    let format = match (format, extension.as_ref().and_then(|e| e.to_str())) {
+        (Some(f), _) => f,
+        (None, Some("csv")) => InputFormat::Csv,
+        (None, Some("json")) => InputFormat::Json,
+        (None, _) => InputFormat::Ndjson,
     };
-    Ok(match format {
-        InputFormat::Csv => Input::Records(csv::records(reader)),
-        InputFormat::Json if sniff(&mut reader).map_err(fail)? == InputFormat::Json => {
-            Input::Records(json_array(reader))
-        }
-        _ => Input::Lines(Box::new(reader)),
+    let first = first_byte(&mut reader).map_err(fail)?;
+    Ok(match (format, first) {
+        (InputFormat::Csv, _) => Input::Records(csv::records(reader)),
+        (_, Some(b'[')) => Input::Records(json_array(reader)),
+        (InputFormat::Json, _) => Input::Records(json_stream(reader)),
+        (InputFormat::Ndjson, _) => Input::Lines(Box::new(reader)),
     })
 }
 
@@ -91,29 +92,47 @@ pub fn open(path: &str, format: Option<InputFormat>) -> Result<Records, InputErr
     })
 }
 
-/// Looks at the first non-blank byte without consuming it.
-fn sniff(reader: &mut BufReader<Box<dyn Read + Send>>) -> io::Result<InputFormat> {
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(InputFormat::Ndjson);
-        }
-        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => {
-                let format = if buffer[i] == b'[' {
-                    InputFormat::Json
-                } else {
-                    InputFormat::Ndjson
-                };
-                reader.consume(i);
-                return Ok(format);
-            }
-            None => {
-                let len = buffer.len();
-                reader.consume(len);
-            }
-        }
+/// The first non-blank byte, without consuming anything but a UTF-8 byte-order
+/// mark (so that line numbers stay those of the file).
+fn first_byte(reader: &mut BufReader<Box<dyn Read + Send>>) -> io::Result<Option<u8>> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
     }
+    let buffer = reader.fill_buf()?;
+    Ok(buffer.iter().find(|b| !b.is_ascii_whitespace()).copied())
+}
+
+/// JSON values one after another, whatever the layout: each is a record.
+fn json_stream(reader: impl Read + Send + 'static) -> Records {
+    let mut values = serde_json::Deserializer::from_reader(reader).into_iter::<Json>();
+    let mut failed = false;
+    Box::new(
+        std::iter::from_fn(move || {
+            if failed {
+                return None;
+            }
+            let value = values.next()?;
+            failed = value.is_err();
+            Some(value)
+        })
+        .enumerate()
+        .map(|(i, value)| Record {
+            line: i + 1,
+            listing: match value {
+                Ok(value @ Json::Object(_)) => Ok(value),
+                Ok(other) => Err(format!(
+                    "expected a JSON object, found {}",
+                    crate::eval::value::describe(&other)
+                )),
+                Err(e) => Err(format!(
+                    "invalid JSON at line {}, column {}: {}; no further record could be read",
+                    e.line(),
+                    e.column(),
+                    json_error(&e)
+                )),
+            },
+        }),
+    )
 }
 
 /// NDJSON, streamed: `line` is the line number; blank lines are not records.

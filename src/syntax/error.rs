@@ -22,6 +22,16 @@ pub enum SyntaxError {
         incomplete: bool,
     },
 
+    #[error("this string is never closed")]
+    #[diagnostic(
+        code(akar::syntax::unclosed_string),
+        help("end the string with `\"` on the same line; write `\\\"` for a quote inside it")
+    )]
+    UnclosedString {
+        #[label("the string starts here and runs to the end of the line")]
+        span: Span,
+    },
+
     #[error("a rule has two `{clause}` clauses")]
     #[diagnostic(
         code(akar::syntax::duplicate_clause),

@@ -50,8 +50,8 @@ pub fn parse(src: &str) -> Parsed {
             }
             Err(error) => {
                 let converted = convert(src, pos, &error);
+                pos = resume_after(src, pos, &converted);
                 parsed.errors.push(converted);
-                pos = next_item_start(src, pos);
             }
         }
     }
@@ -72,17 +72,20 @@ fn convert(src: &str, base: usize, error: &pest::error::Error<Rule>) -> SyntaxEr
         ErrorVariant::CustomError { .. } => &[],
     };
     let found = words::found_at(src, at);
+    if found.unclosed_string {
+        return SyntaxError::UnclosedString { span: found.span };
+    }
     let expected = words::expected(positives);
     let incomplete = found.is_end;
     let help = words::help(&expected, &found);
-    let expected_text = match words::keyword_before(src, found.span.start) {
+    let expected_text = match words::keyword_before(src, at) {
         Some(prev) => format!("{} after `{prev}`", expected.phrase()),
         None => expected.phrase(),
     };
     SyntaxError::Unexpected {
         expected: expected_text,
         label: if found.is_end {
-            "the policy ends here".to_string()
+            "the policy ends after this".to_string()
         } else {
             format!("unexpected {}", found.text)
         },
@@ -108,8 +111,29 @@ pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
     pos
 }
 
-/// The start of the first line after the one holding `at` (where the failed item
-/// began) whose first word begins an item, or the end of the input.
+/// Where to read on after a syntax error in the item that began at `pos`: at the
+/// token the parser stopped on, if it starts a line and an item (the item before
+/// it was cut short); otherwise at the next line, after the error's, that starts
+/// an item. Never at `pos` again, so each mistake is reported once.
+fn resume_after(src: &str, pos: usize, error: &SyntaxError) -> usize {
+    let at = match error {
+        SyntaxError::Unexpected { span, .. } => span.start.max(pos),
+        _ => pos,
+    };
+    let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+    let starts_line = src[line_start..at].trim().is_empty();
+    let word: String = src[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if at > pos && starts_line && ITEM_STARTS.contains(&word.as_str()) {
+        return at;
+    }
+    next_item_start(src, at)
+}
+
+/// The start of the first line after the one holding `at` whose first word begins
+/// an item, or the end of the input.
 fn next_item_start(src: &str, at: usize) -> usize {
     let mut line_start = src[at..].find('\n').map_or(src.len(), |n| at + n + 1);
     while line_start < src.len() {

@@ -7,6 +7,8 @@ use crate::fuzzy;
 
 /// What the parser met where it failed.
 pub(super) struct Found {
+    /// A string opened but not closed on its line.
+    pub unclosed_string: bool,
     pub text: String,
     pub span: Span,
     pub is_end: bool,
@@ -21,9 +23,10 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
     let Some(first) = rest.chars().next() else {
         return Found {
             text: "the end of the policy".into(),
-            span: Span::new(src.len(), src.len()),
+            span: last_token(src),
             is_end: true,
             word: None,
+            unclosed_string: false,
         };
     };
     let word_len = rest
@@ -37,13 +40,20 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
             span: Span::new(at, at + word_len),
             is_end: false,
             word: Some(word.into()),
+            unclosed_string: false,
         };
     }
+    let closed = rest[1..]
+        .find(['"', '\n'])
+        .filter(|n| rest[1 + n..].starts_with('"'));
     let (text, len) = match first {
-        '"' => (
-            "a string".to_string(),
-            rest[1..].find('"').map_or(rest.len(), |n| n + 2),
-        ),
+        '"' => match closed {
+            Some(n) => ("a string".to_string(), n + 2),
+            None => (
+                "a string that is never closed".to_string(),
+                rest.find('\n').unwrap_or(rest.len()),
+            ),
+        },
         _ => {
             let op_len = ["==", "!=", "<=", ">=", "=>"]
                 .iter()
@@ -57,7 +67,18 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
         span: Span::new(at, at + len),
         is_end: false,
         word: None,
+        unclosed_string: first == '"' && closed.is_none(),
     }
+}
+
+/// The last token of the input: where a label saying "the policy ends here" can
+/// point (miette draws nothing at an offset past the last line).
+fn last_token(src: &str) -> Span {
+    let content = src.trim_end();
+    let start = content
+        .rfind(|c: char| c.is_whitespace())
+        .map_or(0, |i| i + 1);
+    Span::new(start, content.len())
 }
 
 /// The phrases for what the parser expected, in a stable order.
@@ -150,9 +171,10 @@ fn phrase(rule: Rule) -> &'static str {
         | Rule::contains_any
         | Rule::contains
         | Rule::starts_with => "a test such as `==`, `<`, `in`, `contains` or `is missing`",
-        Rule::unless | Rule::because | Rule::effective | Rule::until => {
-            "`unless`, `because`, `effective` or `until`"
-        }
+        Rule::unless => "`unless`",
+        Rule::because => "`because`",
+        Rule::effective => "`effective`",
+        Rule::until => "`until`",
         Rule::list => "a list",
         Rule::money => "money",
         Rule::date => "a date",
@@ -211,26 +233,10 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_flag, "flag", ACTION),
     (Rule::kw_allow, "allow", ACTION),
     (Rule::kw_where, "where", "`where`"),
-    (
-        Rule::kw_unless,
-        "unless",
-        "`unless`, `because`, `effective` or `until`",
-    ),
-    (
-        Rule::kw_because,
-        "because",
-        "`unless`, `because`, `effective` or `until`",
-    ),
-    (
-        Rule::kw_effective,
-        "effective",
-        "`unless`, `because`, `effective` or `until`",
-    ),
-    (
-        Rule::kw_until,
-        "until",
-        "`unless`, `because`, `effective` or `until`",
-    ),
+    (Rule::kw_unless, "unless", "`unless`"),
+    (Rule::kw_because, "because", "`because`"),
+    (Rule::kw_effective, "effective", "`effective`"),
+    (Rule::kw_until, "until", "`until`"),
     (Rule::kw_and, "and", "`and`"),
     (Rule::kw_or, "or", "`or`"),
     (Rule::kw_not, "not", "`not`"),

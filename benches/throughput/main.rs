@@ -1,0 +1,274 @@
+//! The throughput benchmark (issue: speed). Run with
+//!
+//! ```sh
+//! cargo bench --bench throughput            # 1,000,000 listings, 5 runs each
+//! cargo bench --bench throughput -- --quick # 200,000 listings, 3 runs each
+//! ```
+//!
+//! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
+//! median of repeated runs for: the floor (parsing every line into
+//! `serde_json::Value`), the hand-written reference (`reference.rs`), `akar eval`
+//! end to end on one thread and on all, evaluation alone in ns per listing, and
+//! peak memory at 100,000 and at the large size. Last, it checks that the fast
+//! path's decisions equal a straightforward evaluation over `serde_json::Value`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod reference;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use akar::Sources;
+use akar::check::check_sources;
+use akar::eval::{Listing, decide, decide_listing};
+use akar::input::projection::Projection;
+use akar::output::Outcome;
+use akar::plan::Plan;
+
+const AKAR: &str = env!("CARGO_BIN_EXE_akar");
+const AT: &str = "2026-11-01";
+const SEED: u64 = 2021;
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (large, runs) = if quick { (200_000, 3) } else { (1_000_000, 5) };
+    let dir = std::env::temp_dir().join("akar-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let small_file = catalogue(&dir, 100_000);
+    let large_file = catalogue(&dir, large);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "akar throughput benchmark: {large} listings (~{} bytes each), {runs} runs, median; {cores} cores\n",
+        size(&large_file) / large
+    );
+
+    let floor = median(runs, || rate(large, || floor_parse(&large_file)));
+    let reference = median(runs, || {
+        rate(large, || {
+            reference_run(&large_file, &dir.join("reference.out"))
+        })
+    });
+    println!("| measurement | listings/s | vs floor | vs reference |");
+    println!("|---|---:|---:|---:|");
+    row(
+        "floor: parse each line into serde_json::Value, 1 thread",
+        floor,
+        floor,
+        reference,
+    );
+    row(
+        "hand-written reference (four rules), 1 thread",
+        reference,
+        floor,
+        reference,
+    );
+    for (name, policy) in [
+        ("four rules", "benches/four-rules.policy"),
+        ("policies/", "policies"),
+    ] {
+        let one = median(runs, || akar_eval(policy, &large_file, Some(1)).0);
+        let all = median(runs, || akar_eval(policy, &large_file, None).0);
+        row(
+            &format!("akar eval {name}, 1 thread"),
+            one,
+            floor,
+            reference,
+        );
+        row(
+            &format!(
+                "akar eval {name}, {cores} threads ({:.2}x 1 thread)",
+                all / one
+            ),
+            all,
+            floor,
+            reference,
+        );
+    }
+    println!();
+    for (name, policy) in [
+        ("four rules", "benches/four-rules.policy"),
+        ("policies/", "policies"),
+    ] {
+        let ns = median(runs, || eval_alone(policy, &large_file));
+        println!("evaluation alone, {name}: {ns:.0} ns per listing");
+    }
+    let small_rss = akar_eval("policies", &small_file, None).1;
+    let large_rss = akar_eval("policies", &large_file, None).1;
+    println!(
+        "peak memory, akar eval policies/: {small_rss:.1} MiB at 100000, {large_rss:.1} MiB at {large} ({:.2}x)",
+        large_rss / small_rss
+    );
+    for policy in ["benches/four-rules.policy", "policies"] {
+        let same = same_decisions(policy, &large_file, &dir.join("fast.out"));
+        println!(
+            "fast path equals serde_json::Value evaluation, {policy}: {same} records identical"
+        );
+    }
+}
+
+fn catalogue(dir: &Path, count: u64) -> PathBuf {
+    let path = dir.join(format!("synthetic-{SEED}-{count}.ndjson"));
+    if !path.exists() {
+        let mut out = BufWriter::new(File::create(&path).unwrap());
+        let mut line = String::new();
+        for n in 1..=count {
+            line.clear();
+            akar::synth::listing(SEED, n, &mut line);
+            out.write_all(line.as_bytes()).unwrap();
+        }
+        out.flush().unwrap();
+    }
+    path
+}
+
+fn size(path: &Path) -> u64 {
+    std::fs::metadata(path).unwrap().len()
+}
+
+fn row(name: &str, rate: f64, floor: f64, reference: f64) {
+    println!(
+        "| {name} | {rate:.0} | {:.2}x | {:.2}x |",
+        rate / floor,
+        rate / reference
+    );
+}
+
+fn median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
+    let mut values: Vec<f64> = (0..runs).map(|_| measure()).collect();
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn rate(count: u64, work: impl FnOnce()) -> f64 {
+    let started = Instant::now();
+    work();
+    count as f64 / started.elapsed().as_secs_f64()
+}
+
+fn lines(path: &Path, mut each: impl FnMut(usize, &[u8])) {
+    let mut reader = BufReader::with_capacity(1 << 16, File::open(path).unwrap());
+    let (mut line, mut no) = (Vec::new(), 0);
+    while reader.read_until(b'\n', &mut line).unwrap() > 0 {
+        no += 1;
+        each(no, &line);
+        line.clear();
+    }
+}
+
+fn floor_parse(path: &Path) {
+    lines(path, |_, bytes| {
+        let value: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        std::hint::black_box(value);
+    });
+}
+
+fn reference_run(path: &Path, out_path: &Path) {
+    let mut out = BufWriter::new(File::create(out_path).unwrap());
+    let mut buffer = Vec::with_capacity(512);
+    lines(path, |no, bytes| {
+        buffer.clear();
+        reference::decide_line(no, bytes, &mut buffer);
+        out.write_all(&buffer).unwrap();
+    });
+    out.flush().unwrap();
+}
+
+/// Runs the real binary: (listings/s as it reports, peak memory in MiB).
+fn akar_eval(policy: &str, listings: &Path, threads: Option<usize>) -> (f64, f64) {
+    let mut command = Command::new(AKAR);
+    command
+        .args(["eval", policy, "--at", AT, "--stats", "--listings"])
+        .arg(listings);
+    if let Some(n) = threads {
+        command.args(["--threads", &n.to_string()]);
+    }
+    let output = command
+        .stdout(File::create(std::env::temp_dir().join("akar-bench/akar.out")).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "akar eval failed: {stderr}");
+    let number_before = |unit: &str| -> f64 {
+        let end = stderr.find(unit).unwrap();
+        stderr[..end]
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (number_before("listings/s"), number_before("MiB"))
+}
+
+fn plan(policy: &str) -> Plan {
+    let sources = Sources::load(&[PathBuf::from(policy)]).unwrap();
+    check_sources(&sources).unwrap_or_else(|_| panic!("{policy} does not check"))
+}
+
+/// ns per listing for deciding listings already read into slots: 10,000 listings
+/// decided 20 times over, so that the figure is the evaluator's work rather than
+/// the memory latency of reaching a million parsed listings.
+fn eval_alone(policy: &str, path: &Path) -> f64 {
+    const LISTINGS: usize = 10_000;
+    const ROUNDS: usize = 20;
+    let plan = plan(policy);
+    let projection = Projection::new(&plan);
+    let mut parsed = Vec::with_capacity(LISTINGS);
+    lines(path, |_, bytes| {
+        if parsed.len() < LISTINGS {
+            parsed.push(projection.parse(bytes).unwrap());
+        }
+    });
+    let at = chrono::NaiveDate::parse_from_str(AT, "%Y-%m-%d").unwrap();
+    let started = Instant::now();
+    for _ in 0..ROUNDS {
+        for slots in &parsed {
+            let listing = Listing::from_slots(&plan, slots);
+            std::hint::black_box(decide_listing(&plan, &listing, at).ok());
+        }
+    }
+    started.elapsed().as_nanos() as f64 / (parsed.len() * ROUNDS) as f64
+}
+
+/// Compares the binary's output with a straightforward evaluation, record by record.
+fn same_decisions(policy: &str, path: &Path, out_path: &Path) -> usize {
+    let status = Command::new(AKAR)
+        .args(["eval", policy, "--at", AT, "--listings"])
+        .arg(path)
+        .stdout(File::create(out_path).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let plan = plan(policy);
+    let at = chrono::NaiveDate::parse_from_str(AT, "%Y-%m-%d").unwrap();
+    let fast = std::fs::read_to_string(out_path).unwrap();
+    let mut fast_lines = fast.lines();
+    let mut count = 0;
+    lines(path, |no, bytes| {
+        let listing = akar::input::parse_object(bytes).unwrap();
+        let decision = decide(&plan, &listing, at).map_err(|e| e.to_string());
+        let expected = Outcome::new(
+            &plan,
+            no,
+            listing.get("id"),
+            decision.as_ref().map_err(String::clone),
+        )
+        .to_json_line();
+        assert_eq!(
+            fast_lines.next().map(|l| format!("{l}\n")),
+            Some(expected),
+            "record {no} differs"
+        );
+        count += 1;
+    });
+    assert!(
+        fast_lines.next().is_none(),
+        "the fast path wrote extra records"
+    );
+    count
+}

@@ -1,0 +1,526 @@
+//! Why a rule matched a listing or not: plan conditions written back in policy
+//! syntax, and a walk that records what each test read and what it found.
+//!
+//! The walk mirrors [`super::eval`] (the same reads, the same tests, the same
+//! order of failure) but looks at every part of a condition instead of stopping
+//! at the first that decides, so that an explanation shows all of them.
+
+use std::fmt::{self, Display, Write as _};
+
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+
+use super::value::{self, Fault};
+use super::{decide, operand_name, read};
+use crate::plan::{Cond, Needle, Operand, Plan, Rule, Test, Value, ValueSet};
+use crate::syntax::ast::CmpOp;
+
+/// Words the grammar reserves: a text spelt like one is quoted when shown, as a
+/// bare word would not read back as the same value.
+const RESERVED: &[&str] = &[
+    "policy",
+    "rate",
+    "let",
+    "subject",
+    "rule",
+    "block",
+    "flag",
+    "allow",
+    "where",
+    "unless",
+    "because",
+    "effective",
+    "until",
+    "overrides",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "contains",
+    "starts",
+    "match",
+    "else",
+    "test",
+    "true",
+    "false",
+];
+
+/// Values as a policy writes them: symbols bare, other text quoted.
+impl Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(t) if is_symbol(t) => f.write_str(t),
+            Value::Text(t) => write_quoted(f, t),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Money(m) => write!(f, "{} {}", m.amount, m.currency),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// A list's values: text sorted (a set keeps no order), then the others as written.
+impl Display for ValueSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut texts: Vec<&String> = self.texts.iter().collect();
+        texts.sort();
+        let items = texts
+            .into_iter()
+            .map(|t| Value::Text(t.clone()))
+            .chain(self.others.iter().cloned());
+        f.write_str("[")?;
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{item}")?;
+        }
+        f.write_str("]")
+    }
+}
+
+/// What follows the field in a test: `in [a, b]`, `< 100 USD`, `is missing`.
+/// A bare boolean field (`Test::IsTrue`) has nothing after it.
+impl Display for Test {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Test::Compare(op, value) => write!(f, "{} {value}", op.as_str()),
+            Test::In(set) => write!(f, "in {set}"),
+            Test::Missing => f.write_str("is missing"),
+            Test::Contains(needle) => write!(f, "contains {}", Quoted(needle)),
+            Test::ContainsAny(needles) => {
+                f.write_str("contains any [")?;
+                for (i, needle) in needles.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", Quoted(needle))?;
+                }
+                f.write_str("]")
+            }
+            Test::StartsWith(needle) => write!(f, "starts with {}", Quoted(needle)),
+            Test::IsTrue => Ok(()),
+        }
+    }
+}
+
+struct Quoted<'a>(&'a Needle);
+
+impl Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_quoted(f, &self.0.exact)
+    }
+}
+
+fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in text.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+fn is_symbol(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.contains(&text)
+}
+
+/// A plan condition in policy syntax. It needs the plan to name derived values.
+pub struct CondText<'a> {
+    plan: &'a Plan,
+    cond: &'a Cond,
+}
+
+/// Shows `cond` as a policy would write it (`let`s and subjects already inlined).
+pub fn show<'a>(plan: &'a Plan, cond: &'a Cond) -> CondText<'a> {
+    CondText { plan, cond }
+}
+
+impl Display for CondText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plan = self.plan;
+        match self.cond {
+            // Only the subject `listing` compiles to an always-true condition.
+            Cond::True => f.write_str("listing"),
+            Cond::And(items) => join(f, plan, items, " and ", |c| matches!(c, Cond::Or(_))),
+            Cond::Or(items) => join(f, plan, items, " or ", |_| false),
+            Cond::Not(inner) => write_negated(f, plan, inner),
+            Cond::Test(operand, Test::IsTrue) => f.write_str(&operand_name(plan, operand)),
+            Cond::Test(operand, test) => write!(f, "{} {test}", operand_name(plan, operand)),
+        }
+    }
+}
+
+fn join(
+    f: &mut fmt::Formatter<'_>,
+    plan: &Plan,
+    items: &[Cond],
+    separator: &str,
+    needs_parens: impl Fn(&Cond) -> bool,
+) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(separator)?;
+        }
+        if needs_parens(item) {
+            write!(f, "({})", show(plan, item))?;
+        } else {
+            write!(f, "{}", show(plan, item))?;
+        }
+    }
+    Ok(())
+}
+
+/// `not` written the way a policy would: `!=`, `is present`, `not in`.
+fn write_negated(f: &mut fmt::Formatter<'_>, plan: &Plan, inner: &Cond) -> fmt::Result {
+    match inner {
+        Cond::Test(operand, test) => {
+            let name = operand_name(plan, operand);
+            match test {
+                Test::Compare(CmpOp::Eq, value) => write!(f, "{name} != {value}"),
+                Test::Missing => write!(f, "{name} is present"),
+                Test::In(set) => write!(f, "{name} not in {set}"),
+                Test::IsTrue => write!(f, "not {name}"),
+                other => write!(f, "not {name} {other}"),
+            }
+        }
+        Cond::And(_) | Cond::Or(_) | Cond::Not(_) => write!(f, "not ({})", show(plan, inner)),
+        Cond::True => f.write_str("not listing"),
+    }
+}
+
+/// What one part of a condition saw and made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    /// The part in policy syntax; `all of` / `any of` / `not` for compound parts.
+    pub text: String,
+    /// Its value, or why the listing could not be decided.
+    pub result: Result<bool, String>,
+    /// For a test: the field or derived value read, and its value (`None` when
+    /// missing).
+    pub seen: Option<(String, Option<Json>)>,
+    /// The test is `is missing` or `is present`: a missing value needs no saying.
+    pub presence: bool,
+    pub parts: Vec<Trace>,
+}
+
+/// Walks `cond` over a listing, recording every test.
+pub fn trace(plan: &Plan, cond: &Cond, listing: &Json) -> Trace {
+    match cond {
+        Cond::True => leaf(show(plan, cond).to_string(), Ok(true), None),
+        Cond::And(items) => compound("all of", plan, items, listing, false),
+        Cond::Or(items) => compound("any of", plan, items, listing, true),
+        Cond::Not(inner) if matches!(**inner, Cond::Test(..)) => {
+            // A negated test reads as one test (`!=`, `is present`, `not in`).
+            let test = trace(plan, inner, listing);
+            Trace {
+                text: show(plan, cond).to_string(),
+                result: test.result.map(|b| !b),
+                ..test
+            }
+        }
+        Cond::Not(inner) => {
+            let part = trace(plan, inner, listing);
+            Trace {
+                text: "not".into(),
+                result: part.result.clone().map(|b| !b),
+                seen: None,
+                presence: false,
+                parts: vec![part],
+            }
+        }
+        Cond::Test(operand, test) => Trace {
+            text: show(plan, cond).to_string(),
+            ..test_trace(plan, operand, test, listing)
+        },
+    }
+}
+
+/// One test: what it read and what it made of it, as [`super::eval`] does.
+fn test_trace(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Trace {
+    let name = operand_name(plan, operand);
+    let found = read(plan, operand, listing);
+    let result = match (found, test) {
+        (None, Test::Missing) => Ok(true),
+        (None, _) => Ok(false),
+        (Some(v), test) => value::apply(test, v, &plan.rates).map_err(|f| fault_message(&name, f)),
+    };
+    Trace {
+        presence: *test == Test::Missing,
+        ..leaf(String::new(), result, Some((name, found.cloned())))
+    }
+}
+
+fn leaf(text: String, result: Result<bool, String>, seen: Option<(String, Option<Json>)>) -> Trace {
+    Trace {
+        text,
+        result,
+        seen,
+        presence: false,
+        parts: Vec::new(),
+    }
+}
+
+/// `all of` stops at the first false part, `any of` at the first true one; an
+/// error before that point is the result, as in [`super::eval`].
+fn compound(text: &str, plan: &Plan, items: &[Cond], listing: &Json, stop_at: bool) -> Trace {
+    let parts: Vec<Trace> = items.iter().map(|c| trace(plan, c, listing)).collect();
+    let mut result = Ok(!stop_at);
+    for part in &parts {
+        match &part.result {
+            Err(e) => {
+                result = Err(e.clone());
+                break;
+            }
+            Ok(b) if *b == stop_at => {
+                result = Ok(stop_at);
+                break;
+            }
+            Ok(_) => {}
+        }
+    }
+    Trace {
+        text: text.into(),
+        result,
+        seen: None,
+        presence: false,
+        parts,
+    }
+}
+
+fn fault_message(field: &str, fault: Fault) -> String {
+    match fault {
+        Fault::WrongType { found, expected } => {
+            format!("field `{field}` is {found}, but the test needs {expected}")
+        }
+        Fault::BadDate { found } => format!(
+            "field `{field}` holds {found}, which is not a date (expected `YYYY-MM-DD` or an RFC 3339 date-time)"
+        ),
+        Fault::NoRate { from, to } => format!(
+            "no rate converts `{from}` to `{to}` (field `{field}`); declare one with `rate {from} = ... {to}`"
+        ),
+        Fault::Overflow => format!("field `{field}`: the amount is too large to compare exactly"),
+    }
+}
+
+/// The widest condition text before the values seen are aligned after it.
+const TEXT_WIDTH: usize = 48;
+
+impl Trace {
+    /// One line per part, its result first, nested parts indented. The rule's own
+    /// `and` (subject, `where`, `unless`) is implied, so its parts stand at the top.
+    pub fn lines(&self) -> String {
+        let top: Vec<&Trace> = if self.text == "all of" {
+            self.parts.iter().collect()
+        } else {
+            vec![self]
+        };
+        let width = top
+            .iter()
+            .map(|t| t.widest(0))
+            .max()
+            .unwrap_or(0)
+            .min(TEXT_WIDTH);
+        let mut out = String::new();
+        for part in top {
+            part.write_lines(&mut out, 0, width);
+        }
+        out
+    }
+
+    fn widest(&self, depth: usize) -> usize {
+        let own = depth * 2 + self.text.chars().count();
+        self.parts
+            .iter()
+            .map(|p| p.widest(depth + 1))
+            .fold(own, usize::max)
+    }
+
+    fn write_lines(&self, out: &mut String, depth: usize, width: usize) {
+        let word = match &self.result {
+            Ok(true) => "true",
+            Ok(false) => "false",
+            Err(_) => "error",
+        };
+        let text = format!("{}{}", "  ".repeat(depth), self.text);
+        let line = match &self.seen {
+            Some((_, None)) if self.presence => format!("{word:<5}  {text}"),
+            Some((name, found)) => format!("{word:<5}  {text:<width$}   {}", seen(name, found)),
+            None => format!("{word:<5}  {text}"),
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
+        if let (Err(e), true) = (&self.result, self.parts.is_empty()) {
+            let _ = writeln!(out, "       {}↳ {e}", "  ".repeat(depth));
+        }
+        for part in &self.parts {
+            part.write_lines(out, depth + 1, width);
+        }
+    }
+}
+
+fn seen(name: &str, found: &Option<Json>) -> String {
+    match found {
+        None => format!("{name} is missing"),
+        Some(value) => {
+            let text = value.to_string();
+            let short = if text.chars().count() > 60 {
+                let cut: String = text.chars().take(59).collect();
+                format!("{cut}…")
+            } else {
+                text
+            };
+            format!("{name} = {short}")
+        }
+    }
+}
+
+/// One rule looked at for one listing on one date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleExplanation {
+    pub label: String,
+    pub verdict: Verdict,
+    pub because: Option<String>,
+    pub trace: Trace,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The rule matches and applies: its action counts.
+    Applies(crate::plan::Action),
+    /// The rule matches, but rules that override it apply too.
+    Overridden(Vec<String>),
+    DoesNotMatch,
+    /// Outside `effective <= date < until`; the trace shows what it would see.
+    NotInForce(NaiveDate),
+    Error(String),
+}
+
+/// Explains rule `index` for a listing on `date`; `None` if there is no such rule.
+pub fn explain_rule(
+    plan: &Plan,
+    index: usize,
+    listing: &Json,
+    date: NaiveDate,
+) -> Option<RuleExplanation> {
+    let rule = plan.rules.get(index)?;
+    let trace = trace(plan, &rule.when, listing);
+    let verdict = match &trace.result {
+        _ if !rule.in_force(date) => Verdict::NotInForce(date),
+        Err(e) => Verdict::Error(e.clone()),
+        Ok(false) => Verdict::DoesNotMatch,
+        Ok(true) => overridden(plan, rule, listing, date)
+            .map_or(Verdict::Applies(rule.action), Verdict::Overridden),
+    };
+    Some(RuleExplanation {
+        label: rule.label.clone(),
+        verdict,
+        because: rule.because.clone(),
+        trace,
+    })
+}
+
+/// The rules that override `rule` and apply to the listing, if any does.
+fn overridden(plan: &Plan, rule: &Rule, listing: &Json, date: NaiveDate) -> Option<Vec<String>> {
+    if rule.overridden_by.is_empty() {
+        return None;
+    }
+    let decision = decide(plan, listing, date).ok()?;
+    let by: Vec<String> = rule
+        .overridden_by
+        .iter()
+        .filter(|i| decision.rules.contains(i))
+        .filter_map(|i| plan.rules.get(*i).map(|r| r.label.clone()))
+        .collect();
+    (!by.is_empty()).then_some(by)
+}
+
+impl Display for RuleExplanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = &self.label;
+        match &self.verdict {
+            Verdict::Applies(action) => writeln!(f, "{label}: matches → {}", action.as_str())?,
+            Verdict::Overridden(by) => writeln!(
+                f,
+                "{label}: matches, but is overridden by {}",
+                by.join(", ")
+            )?,
+            Verdict::DoesNotMatch => writeln!(f, "{label}: does not match")?,
+            Verdict::NotInForce(date) => writeln!(f, "{label}: not in force on {date}")?,
+            // The trace below shows the test that failed and why.
+            Verdict::Error(_) => writeln!(f, "{label}: cannot be decided")?,
+        }
+        if let Some(because) = &self.because {
+            writeln!(f, "  because \"{because}\"")?;
+        }
+        for line in self.trace.lines().lines() {
+            writeln!(f, "  {line}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Sources;
+    use crate::check::check_sources;
+
+    fn plan(text: &str) -> Plan {
+        let mut sources = Sources::default();
+        sources.add("t.policy", text);
+        check_sources(&sources).unwrap_or_default()
+    }
+
+    #[test]
+    fn shows_conditions_in_policy_syntax() {
+        let plan = plan(
+            "rate USD = 15_500 IDR\n\
+             rule r block import where (cluster in [fashion, craft] or price < 100 USD) \
+             and seller.country != \"ID\" and tags contains \"x y\" and halal is present \
+             unless cluster not in [books]",
+        );
+        let text = plan.rules.first().map(|r| show(&plan, &r.when).to_string());
+        assert_eq!(
+            text.as_deref(),
+            Some(
+                "cross_border == true and (cluster in [craft, fashion] or price < 100 USD) \
+                 and seller.country != ID and tags contains \"x y\" and halal is present \
+                 and not (cluster not in [books])"
+            )
+        );
+    }
+
+    #[test]
+    fn trace_agrees_with_eval() {
+        let plan = plan(
+            "rule r block import where cluster in [fashion] or price > 5\n\
+             rule s flag listing where not (stock > 3 and title contains \"a\")",
+        );
+        let listings = [
+            serde_json::json!({"cross_border": true, "cluster": "fashion"}),
+            serde_json::json!({"cross_border": true, "cluster": "craft", "price": "x"}),
+            serde_json::json!({"stock": 4, "title": 7}),
+            serde_json::json!({"stock": 2}),
+        ];
+        for listing in &listings {
+            for rule in &plan.rules {
+                let expected = crate::eval::eval(&plan, &rule.when, listing).is_ok_and(|b| b);
+                let traced = trace(&plan, &rule.when, listing);
+                assert_eq!(traced.result.clone().is_ok_and(|b| b), expected);
+                assert_eq!(
+                    traced.result.is_err(),
+                    crate::eval::eval(&plan, &rule.when, listing).is_err()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,350 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The real policies in `policies/`: their own `test` blocks, their decision counts on
+//! the bundled catalogue at fixed dates, and a few real listings checked by hand.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use akar::Sources;
+use akar::check::check_sources;
+use akar::diagnostics::{Style, render_all};
+use akar::eval::decide;
+use akar::plan::{Action, Plan, TestCase};
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `policies/` loaded and checked; a check error fails with the rendered diagnostics.
+fn plan() -> Plan {
+    let sources = Sources::load(&[root().join("policies")]).expect("policies/ is readable");
+    match check_sources(&sources) {
+        Ok(plan) => plan,
+        Err(problems) => panic!(
+            "policies/ has check errors:\n{}",
+            render_all(problems, &sources, Style::plain())
+        ),
+    }
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn labels(plan: &Plan, rules: &[usize]) -> Vec<String> {
+    rules.iter().map(|i| plan.rules[*i].label.clone()).collect()
+}
+
+/// Runs one `test` block as `akar test` does: `Err` says how the decision differed.
+fn run_case(plan: &Plan, case: &TestCase) -> Result<(), String> {
+    // Every test in policies/ must pin its date, or it would change with the calendar.
+    let Some(at) = case.at else {
+        return Err("no `at DATE`: a policy test must not depend on today's date".into());
+    };
+    match (decide(plan, &case.given, at), case.expect) {
+        (Err(_), None) => Ok(()),
+        (Err(e), Some(action)) => Err(format!("expected {}, got error: {e}", action.as_str())),
+        (Ok(d), None) => Err(format!(
+            "expected error, got {} by {:?}",
+            d.action.as_str(),
+            labels(plan, &d.rules)
+        )),
+        (Ok(d), Some(action)) => {
+            let named_all = case.by.iter().all(|r| d.rules.contains(r));
+            if d.action == action && named_all {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {} by {:?}, got {} by {:?}",
+                    action.as_str(),
+                    labels(plan, &case.by),
+                    d.action.as_str(),
+                    labels(plan, &d.rules)
+                ))
+            }
+        }
+    }
+}
+
+#[test]
+fn every_policy_test_block_passes() {
+    let plan = plan();
+    assert!(
+        plan.tests.len() >= 40,
+        "expected the policy files to carry their tests, found {}",
+        plan.tests.len()
+    );
+    let failures: Vec<String> = plan
+        .tests
+        .iter()
+        .filter_map(|case| {
+            run_case(&plan, case)
+                .err()
+                .map(|why| format!("{} ({}): {why}", case.name, case.location))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} policy tests failed:\n  {}",
+        failures.len(),
+        plan.tests.len(),
+        failures.join("\n  ")
+    );
+}
+
+#[test]
+fn every_rule_is_named_cited_dated_and_tested() {
+    let plan = plan();
+    let mut problems = Vec::new();
+    for (index, rule) in plan.rules.iter().enumerate() {
+        let label = &rule.label;
+        if rule.name.is_none() {
+            problems.push(format!("{label}: unnamed; decisions should read by name"));
+        }
+        if rule.because.as_deref().is_none_or(str::is_empty) {
+            problems.push(format!("{label}: no `because` citing its source"));
+        }
+        // The data-quality rule of common.policy is not a regulation and has no date.
+        if rule.effective.is_none() && label != "unclassified_listing" {
+            problems.push(format!("{label}: no `effective` date"));
+        }
+        let tested = plan.tests.iter().any(|t| t.by.contains(&index));
+        if !tested {
+            problems.push(format!("{label}: no test names it after `by`"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn catalogue() -> Vec<Json> {
+    let path = root().join("data/prdect-id/listings.ndjson");
+    let text = std::fs::read_to_string(&path).expect("the bundled catalogue is readable");
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("every catalogue line is JSON"))
+        .collect()
+}
+
+/// Decision counts over the catalogue at `at`, as a small table: per decision, then per
+/// rule (in policy order, with the rule's action), counting listings the rule applies to.
+fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
+    let mut decisions: BTreeMap<&str, usize> =
+        [("block", 0), ("flag", 0), ("allow", 0), ("error", 0)].into();
+    let mut per_rule = vec![0usize; plan.rules.len()];
+    for listing in listings {
+        match decide(plan, listing, date(at)) {
+            Ok(d) => {
+                *decisions.entry(d.action.as_str()).or_default() += 1;
+                for r in d.rules {
+                    per_rule[r] += 1;
+                }
+            }
+            Err(_) => *decisions.entry("error").or_default() += 1,
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "policies/ on data/prdect-id/listings.ndjson at {at}: {} listings",
+        listings.len()
+    );
+    let _ = writeln!(
+        out,
+        "block {}, flag {}, allow {}, error {}",
+        decisions["block"], decisions["flag"], decisions["allow"], decisions["error"]
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{:<40} {:<6} {:>8}", "rule", "action", "listings");
+    for (rule, count) in plan.rules.iter().zip(&per_rule) {
+        let _ = writeln!(
+            out,
+            "{:<40} {:<6} {:>8}",
+            rule.label,
+            rule.action.as_str(),
+            count
+        );
+    }
+    out
+}
+
+#[test]
+fn decision_counts_on_the_bundled_catalogue() {
+    let plan = plan();
+    let listings = catalogue();
+    assert_eq!(listings.len(), 1323);
+    insta::assert_snapshot!(
+        "counts-2026-11-01",
+        counts_table(&plan, &listings, "2026-11-01")
+    );
+    insta::assert_snapshot!(
+        "counts-2024-01-01",
+        counts_table(&plan, &listings, "2024-01-01")
+    );
+}
+
+/// Real listings of the catalogue, read by hand: (id, date, decision, rules in policy
+/// order). The comment on each says why.
+const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
+    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), under USD 100,
+    // and Muslim Fashion (Shopee).
+    (
+        "TP-0720",
+        "2026-11-01",
+        "block",
+        &[
+            "akar_closed_cluster",
+            "below_fob_usd_100",
+            "shopee_muslim_fashion_closed",
+        ],
+    ),
+    // Baju koko filed under Men's Fashion, cross-border: Shopee's list by title.
+    (
+        "TP-1153",
+        "2026-11-01",
+        "block",
+        &[
+            "akar_closed_cluster",
+            "below_fob_usd_100",
+            "shopee_muslim_fashion_closed",
+        ],
+    ),
+    // Batik shirt from a domestic micro seller: no closure applies.
+    ("TP-0736", "2026-11-01", "allow", &[]),
+    // Cross-border book at IDR 75,000: the positive list lifts the USD 100 floor...
+    ("TP-0551", "2026-11-01", "allow", &["positive_list"]),
+    // ...which did not exist on 1 Dec 2023.
+    ("TP-0551", "2023-12-01", "block", &["below_fob_usd_100"]),
+    // Windows and Office licence from Shenzhen: software, by its title.
+    ("TP-0002", "2026-11-01", "allow", &["positive_list"]),
+    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster.
+    ("TP-0083", "2026-11-01", "allow", &[]),
+    // Cross-border ride-on toy at IDR 1,000,000 without SNI: under the floor, no proof
+    // of the standard (art. 5), and no SNI on the listing.
+    (
+        "TP-0142",
+        "2026-11-01",
+        "block",
+        &[
+            "below_fob_usd_100",
+            "foreign_seller_without_standard_proof",
+            "sni_toys_missing",
+        ],
+    ),
+    // Cross-border nail polish with neither number: after the cosmetics halal deadline.
+    (
+        "TP-0965",
+        "2026-11-01",
+        "block",
+        &[
+            "bpom_number_missing",
+            "halal_cosmetics",
+            "below_fob_usd_100",
+            "foreign_seller_without_standard_proof",
+        ],
+    ),
+    // Homemade kimchi from a domestic micro seller, no BPOM or halal number: the
+    // micro deadline has passed on 1 Nov 2026...
+    (
+        "TP-0155",
+        "2026-11-01",
+        "flag",
+        &["bpom_number_missing", "halal_food_micro_small_imports"],
+    ),
+    // ...but not on 1 Jan 2025.
+    ("TP-0155", "2025-01-01", "flag", &["bpom_number_missing"]),
+    // Instant noodles from a domestic medium seller with BPOM but no halal number:
+    // the medium and large deadline was 17 Oct 2024.
+    ("TP-0184", "2024-10-16", "allow", &[]),
+    (
+        "TP-0184",
+        "2024-10-17",
+        "flag",
+        &["halal_food_medium_large"],
+    ),
+    // Pork luncheon meat, labelled non-halal: no halal rule applies.
+    ("TP-0160", "2026-11-01", "allow", &[]),
+    // Baby jumper from a domestic seller, no SNI 7617.
+    (
+        "TP-0673",
+        "2026-11-01",
+        "flag",
+        &["sni_baby_clothing_missing"],
+    ),
+];
+
+#[test]
+fn hand_checked_real_listings() {
+    let plan = plan();
+    let listings = catalogue();
+    let mut failures = Vec::new();
+    for (id, at, decision, rules) in HAND_CHECKED {
+        let listing = listings
+            .iter()
+            .find(|l| l["id"] == *id)
+            .unwrap_or_else(|| panic!("{id} is not in the catalogue"));
+        match decide(&plan, listing, date(at)) {
+            Ok(d) => {
+                let got = labels(&plan, &d.rules);
+                if d.action.as_str() != *decision || got != *rules {
+                    failures.push(format!(
+                        "{id} at {at}: expected {decision} by {rules:?}, got {} by {got:?}",
+                        d.action.as_str()
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{id} at {at}: error {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_catalogue_never_errors_at_any_date_of_interest() {
+    let plan = plan();
+    let listings = catalogue();
+    for at in [
+        "2021-05-17",
+        "2021-08-09",
+        "2023-09-26",
+        "2023-12-19",
+        "2024-10-17",
+        "2026-10-17",
+    ] {
+        for listing in &listings {
+            if let Err(e) = decide(&plan, listing, date(at)) {
+                panic!("{} at {at}: {e}", listing["id"]);
+            }
+        }
+    }
+    // An empty listing has no category: only the data-quality rule fires, and flags it.
+    let empty = serde_json::json!({});
+    let d = decide(&plan, &empty, date("2026-11-01")).unwrap();
+    assert_eq!(d.action, Action::Flag);
+    assert_eq!(labels(&plan, &d.rules), ["unclassified_listing"]);
+}
+
+#[test]
+fn the_readme_describes_every_policy_file() {
+    let dir = root().join("policies");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("policies/README.md");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".policy"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 7,
+        "expected the seven policy files, found {files:?}"
+    );
+    for file in &files {
+        assert!(
+            readme.contains(file.as_str()),
+            "policies/README.md does not describe {file}"
+        );
+    }
+}
