@@ -848,7 +848,6 @@ mod money {
     }
 
     #[test]
-    #[ignore = "bug: a money literal in a currency no `rate` connects is not a check error when it is the only money literal"]
     fn money_in_a_currency_no_rate_reaches_is_a_check_error() {
         let policy = "rate USD = 15_500 IDR\nblock import where price < 100 EUR\n";
         assert_check_error(policy, "akar::check::no_rate");

@@ -98,7 +98,6 @@ fn rendered_problems(name: &str, text: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: after a syntax error in a named rule, parsing resumes at the rule's own action line and reports the same error again"]
 fn a_syntax_error_in_a_named_rule_is_reported_once() {
     let text =
         "rule akar_clusters\n  block import where cluster == fashion\n  becuase \"Gerakan AKAR\"\n";
@@ -107,7 +106,6 @@ fn a_syntax_error_in_a_named_rule_is_reported_once() {
 }
 
 #[test]
-#[ignore = "bug: an unclosed string is reported as `expected a value, found a string` / `unexpected a string`"]
 fn an_unclosed_string_is_called_unclosed() {
     let problems = rendered_problems("akar.policy", "flag listing where cluster == \"fashion\n");
     let first = &problems[0];
@@ -121,11 +119,10 @@ fn an_unclosed_string_is_called_unclosed() {
 }
 
 #[test]
-#[ignore = "bug: an error at the end of the policy loses its label (`the policy ends here` is not shown)"]
 fn the_end_of_the_policy_is_labelled() {
     let problems = rendered_problems("akar.policy", "block import where\n");
     assert!(
-        problems[0].contains("the policy ends here"),
+        problems[0].contains("the policy ends after this"),
         "{}",
         problems[0]
     );
@@ -152,7 +149,6 @@ fn a_let_cycle_is_one_problem() {
 
 /// The same policy must always get the same diagnostics, in reading order.
 #[test]
-#[ignore = "bug: `let`s are checked in HashMap order, so which of two places a cycle or a type clash is reported at changes from run to run"]
 fn diagnostics_do_not_change_from_run_to_run() {
     let cases = [
         "let a = b and cluster == fashion\nlet b = a or cluster == craft\n\nblock import where a\n",

@@ -117,7 +117,9 @@ pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
 /// an item. Never at `pos` again, so each mistake is reported once.
 fn resume_after(src: &str, pos: usize, error: &SyntaxError) -> usize {
     let at = match error {
-        SyntaxError::Unexpected { span, .. } => span.start.max(pos),
+        SyntaxError::Unexpected { span, .. } | SyntaxError::UnclosedString { span } => {
+            span.start.max(pos)
+        }
         _ => pos,
     };
     let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
