@@ -41,32 +41,10 @@ fn labels(plan: &Plan, rules: &[usize]) -> Vec<String> {
 /// Runs one `test` block as `akar test` does: `Err` says how the decision differed.
 fn run_case(plan: &Plan, case: &TestCase) -> Result<(), String> {
     // Every test in policies/ must pin its date, or it would change with the calendar.
-    let Some(at) = case.at else {
+    if case.at.is_none() {
         return Err("no `at DATE`: a policy test must not depend on today's date".into());
-    };
-    match (decide(plan, &case.given, at), case.expect) {
-        (Err(_), None) => Ok(()),
-        (Err(e), Some(action)) => Err(format!("expected {}, got error: {e}", action.as_str())),
-        (Ok(d), None) => Err(format!(
-            "expected error, got {} by {:?}",
-            d.action.as_str(),
-            labels(plan, &d.rules)
-        )),
-        (Ok(d), Some(action)) => {
-            let named_all = case.by.iter().all(|r| d.rules.contains(r));
-            if d.action == action && named_all {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected {} by {:?}, got {} by {:?}",
-                    action.as_str(),
-                    labels(plan, &case.by),
-                    d.action.as_str(),
-                    labels(plan, &d.rules)
-                ))
-            }
-        }
     }
+    akar::cli::test::run_case(plan, case)
 }
 
 #[test]

@@ -146,7 +146,7 @@ impl Session {
                 self.plan = plan;
                 Ok(())
             }
-            Err(problems) => Err(render_all(distinct(problems), &sources, self.style)),
+            Err(problems) => Err(render_all(problems, &sources, self.style)),
         }
     }
 
@@ -241,12 +241,7 @@ impl Session {
             }
             Err(problems) => Err(self.misspelt_item(text, &name).unwrap_or_else(|| {
                 Reply::failed(condition::render_problems(
-                    distinct(problems),
-                    &sources,
-                    file,
-                    text,
-                    &name,
-                    self.style,
+                    problems, &sources, file, text, &name, self.style,
                 ))
             })),
         }
@@ -295,16 +290,6 @@ impl Session {
                 reason: reason.clone(),
             })
     }
-}
-
-/// The problems less repeats: the parser, resuming after an item cut short at
-/// the end of the input, can report the same error twice.
-fn distinct(problems: Vec<Problem>) -> Vec<Problem> {
-    let mut seen = std::collections::HashSet::new();
-    problems
-        .into_iter()
-        .filter(|p| seen.insert((p.file, p.offset(), p.diagnostic.to_string())))
-        .collect()
 }
 
 /// The fields a condition read, and their values, in order and once each.
