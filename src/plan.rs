@@ -27,6 +27,8 @@ pub struct Plan {
     pub fields: Vec<FieldPath>,
     /// The slot of the listing's `id`, read for output.
     pub id_slot: usize,
+    /// The rules compiled for deciding (see [`crate::eval::program`]).
+    pub program: crate::eval::program::Program,
 }
 
 impl Plan {
@@ -44,6 +46,7 @@ impl Plan {
                 }
             });
         }
+        self.program = crate::eval::program::Program::compile(self);
     }
 
     fn assign_slots(&mut self) {
@@ -198,7 +201,7 @@ impl Needle {
 
 /// The strings of `contains any [...]`, with one automaton that finds any of
 /// them in a single pass over the text, ignoring ASCII case.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NeedleSet {
     pub needles: Vec<Needle>,
     /// Absent when a needle is not ASCII: those are matched one by one, lower-cased.
@@ -217,6 +220,15 @@ impl NeedleSet {
             })
             .flatten();
         NeedleSet { needles, automaton }
+    }
+}
+
+/// The needles only: the automaton is derived from them.
+impl std::fmt::Debug for NeedleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.needles.iter().map(|n| &n.exact))
+            .finish()
     }
 }
 
@@ -303,10 +315,26 @@ impl ValueSet {
 pub struct Derived {
     pub name: String,
     pub field: FieldPath,
-    /// Keys rendered as JSON text-free strings: text as is, numbers and booleans as
-    /// their canonical text, so that `"5"`-keyed and `5`-keyed arms agree.
-    pub arms: FxHashMap<String, serde_json::Value>,
-    pub default: Option<serde_json::Value>,
+    /// Keys as text (text as is, numbers and booleans as their canonical text, so
+    /// that `"5"`-keyed and `5`-keyed arms agree), each to its value in `values`.
+    pub arms: FxHashMap<String, u32>,
+    /// The `else` arm's value in `values`.
+    pub default: Option<u32>,
+    /// The distinct values the arms give, as JSON a listing field would hold.
+    pub values: Vec<serde_json::Value>,
+}
+
+impl Derived {
+    /// The index of `value` in `values`, adding it if new.
+    pub fn value_id(&mut self, value: serde_json::Value) -> u32 {
+        match self.values.iter().position(|v| *v == value) {
+            Some(i) => i as u32,
+            None => {
+                self.values.push(value);
+                (self.values.len() - 1) as u32
+            }
+        }
+    }
 }
 
 /// Exchange rates, as each currency's worth in a reference currency of its group.

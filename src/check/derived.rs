@@ -31,9 +31,14 @@ impl Checker<'_> {
         let ast::ExprKind::Path(path) = &m.scrutinee.kind else {
             return None;
         };
-        let mut arms = rustc_hash::FxHashMap::default();
+        let mut derived = Derived {
+            name: name.to_string(),
+            field: field_path(path),
+            arms: rustc_hash::FxHashMap::default(),
+            default: None,
+            values: Vec::new(),
+        };
         let mut key_spans: HashMap<String, Span> = HashMap::new();
-        let mut default = None;
         let mut else_span: Option<Span> = None;
         let mut first_kind: Option<&'static str> = None;
         for arm in &m.arms {
@@ -44,10 +49,10 @@ impl Checker<'_> {
                 });
                 continue;
             }
-            let value = self.arm_value(&arm.value, &mut first_kind)?;
+            let value = derived.value_id(self.arm_value(&arm.value, &mut first_kind)?);
             let Some(keys) = &arm.keys else {
                 else_span = Some(arm.span);
-                default = Some(value);
+                derived.default = Some(value);
                 continue;
             };
             for key in keys {
@@ -63,15 +68,10 @@ impl Checker<'_> {
                     continue;
                 }
                 key_spans.insert(text.clone(), key.span);
-                arms.insert(text, value.clone());
+                derived.arms.insert(text, value);
             }
         }
-        Some(Derived {
-            name: name.to_string(),
-            field: field_path(path),
-            arms,
-            default,
-        })
+        Some(derived)
     }
 
     fn arm_value(

@@ -214,49 +214,94 @@ fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
     Ok(summary)
 }
 
+/// A run of whole NDJSON lines read from the input, and where each ends.
+struct Chunk {
+    first_line: usize,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Chunk {
+    /// Reads lines until the chunk holds about `CHUNK_BYTES`; `None` at the end.
+    fn read(reader: &mut dyn BufRead, first_line: usize) -> io::Result<Option<Chunk>> {
+        let mut chunk = Chunk {
+            first_line,
+            bytes: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
+            ends: Vec::new(),
+        };
+        while chunk.bytes.len() < CHUNK_BYTES && reader.read_until(b'\n', &mut chunk.bytes)? > 0 {
+            chunk.ends.push(chunk.bytes.len());
+        }
+        Ok((!chunk.ends.is_empty()).then_some(chunk))
+    }
+
+    /// (line number, text without its newline) for each line.
+    fn lines(&self) -> Vec<(usize, &[u8])> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .enumerate()
+            .map(|(i, &end)| {
+                let text = &self.bytes[start..end];
+                start = end;
+                (
+                    self.first_line + i,
+                    text.strip_suffix(b"\n").unwrap_or(text),
+                )
+            })
+            .collect()
+    }
+}
+
+/// NDJSON: one thread reads chunks of lines while the pool decides the previous
+/// chunk, and the decisions are written in input order.
 fn lines(
     emit: &Emit,
     mut reader: Box<dyn BufRead + Send>,
     out: &mut impl Write,
 ) -> io::Result<Summary> {
     let projection = Projection::new(emit.plan);
-    let mut summary = Summary::default();
-    let mut chunk = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
-    let mut first_line = 1;
-    loop {
-        chunk.clear();
-        while chunk.len() < CHUNK_BYTES && reader.read_until(b'\n', &mut chunk)? > 0 {}
-        if chunk.is_empty() {
-            return Ok(summary);
-        }
-        let lines: Vec<(usize, &[u8])> = chunk
-            .split(|b| *b == b'\n')
-            .enumerate()
-            .map(|(i, l)| (first_line + i, l))
-            .collect();
-        // A chunk ends with a newline, which leaves one empty piece after it.
-        let count = if chunk.ends_with(b"\n") {
-            lines.len() - 1
-        } else {
-            lines.len()
-        };
-        first_line += count;
-        let parts: Vec<(Vec<u8>, Summary)> = lines[..count]
-            .par_chunks(TASK)
-            .map(|task| {
-                let (mut bytes, mut part) =
-                    (Vec::with_capacity(task.len() * 128), Summary::default());
-                for (line, text) in task {
-                    emit.line(&projection, &mut bytes, &mut part, *line, text);
+    let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Chunk>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut first_line = 1;
+            loop {
+                let chunk = match Chunk::read(&mut reader, first_line) {
+                    Ok(Some(chunk)) => chunk,
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = send.send(Err(e));
+                        return;
+                    }
+                };
+                first_line += chunk.ends.len();
+                if send.send(Ok(chunk)).is_err() {
+                    return;
                 }
-                (bytes, part)
-            })
-            .collect();
-        for (bytes, part) in parts {
-            out.write_all(&bytes)?;
-            summary.merge(part);
+            }
+        });
+        let mut summary = Summary::default();
+        for chunk in receive {
+            let chunk = chunk?;
+            let lines = chunk.lines();
+            let parts: Vec<(Vec<u8>, Summary)> = lines
+                .par_chunks(TASK)
+                .map(|task| {
+                    let (mut bytes, mut part) =
+                        (Vec::with_capacity(task.len() * 128), Summary::default());
+                    for (line, text) in task {
+                        emit.line(&projection, &mut bytes, &mut part, *line, text);
+                    }
+                    (bytes, part)
+                })
+                .collect();
+            for (bytes, part) in parts {
+                out.write_all(&bytes)?;
+                summary.merge(part);
+            }
         }
-    }
+        Ok(summary)
+    })
 }
 
 fn records_in_chunks(emit: &Emit, records: Records, out: &mut impl Write) -> io::Result<Summary> {

@@ -252,7 +252,7 @@ fn test_trace(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Tr
     let result = match (found, test) {
         (None, Test::Missing) => Ok(true),
         (None, _) => Ok(false),
-        (Some(v), test) => value::apply(test, v, &plan.rates).map_err(|f| fault_message(&name, f)),
+        (Some(v), test) => value::apply(test, v, &plan.rates).map_err(|f| fault_message(&name, *f)),
     };
     Trace {
         presence: *test == Test::Missing,

@@ -7,46 +7,65 @@ use smallvec::SmallVec;
 use super::value;
 use crate::plan::Plan;
 
-/// Slots inline: a policy set reading up to this many fields needs no allocation.
-type Slots<'a> = SmallVec<[Option<&'a Json>; 24]>;
+/// A listing's field values, by slot.
+enum Slots<'a> {
+    /// Values the projection parser already put in slots (`null` left out).
+    Projected(&'a [Option<Json>]),
+    /// Values looked up in a whole JSON listing; inline up to this many fields.
+    Read(SmallVec<[Option<&'a Json>; 24]>),
+}
 
 pub struct Listing<'a> {
-    pub(super) slots: Slots<'a>,
-    pub(super) derived: SmallVec<[Option<&'a Json>; 4]>,
+    slots: Slots<'a>,
+    /// For each derived field, the index of its value in `Derived::values`.
+    derived: SmallVec<[Option<u32>; 4]>,
 }
 
 impl<'a> Listing<'a> {
     /// Reads the plan's fields from a whole JSON listing.
-    pub fn from_json(plan: &'a Plan, json: &'a Json) -> Self {
+    pub fn from_json(plan: &Plan, json: &'a Json) -> Self {
         let slots = plan
             .fields
             .iter()
             .map(|f| value::lookup(json, &f.segments))
             .collect();
-        Self::with_derived(plan, slots)
+        Self::with_derived(plan, Slots::Read(slots))
     }
 
     /// Takes the plan's fields from values already projected into slots (see
-    /// [`crate::input::projection`]); `null` counts as missing.
-    pub fn from_slots(plan: &'a Plan, values: &'a [Option<Json>]) -> Self {
-        let slots = values
-            .iter()
-            .map(|v| v.as_ref().filter(|v| !v.is_null()))
-            .collect();
-        Self::with_derived(plan, slots)
+    /// [`crate::input::projection`]), where a missing or `null` field is `None`.
+    pub fn from_slots(plan: &Plan, values: &'a [Option<Json>]) -> Self {
+        Self::with_derived(plan, Slots::Projected(values))
     }
 
-    fn with_derived(plan: &'a Plan, slots: Slots<'a>) -> Self {
-        let derived = plan
+    fn with_derived(plan: &Plan, slots: Slots<'a>) -> Self {
+        let mut listing = Listing {
+            slots,
+            derived: SmallVec::new(),
+        };
+        listing.derived = plan
             .derived
             .iter()
-            .map(|d| value::derive(d, slots.get(d.field.slot).copied().flatten()))
+            .map(|d| value::derive_id(d, listing.field(d.field.slot)))
             .collect();
-        Listing { slots, derived }
+        listing
     }
 
     pub fn field(&self, slot: usize) -> Option<&'a Json> {
-        self.slots.get(slot).copied().flatten()
+        match &self.slots {
+            Slots::Projected(values) => values.get(slot).and_then(Option::as_ref),
+            Slots::Read(values) => values.get(slot).copied().flatten(),
+        }
+    }
+
+    /// The index of derived field `index`'s value, if it has one.
+    pub fn derived_id(&self, index: usize) -> Option<u32> {
+        self.derived.get(index).copied().flatten()
+    }
+
+    pub fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
+        let id = self.derived_id(index)?;
+        plan.derived.get(index)?.values.get(id as usize)
     }
 
     pub fn id(&self, plan: &Plan) -> Option<&'a Json> {

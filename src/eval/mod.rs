@@ -5,6 +5,7 @@ mod error;
 pub mod explain;
 mod listing;
 pub mod money;
+pub mod program;
 pub mod value;
 
 use chrono::NaiveDate;
@@ -41,12 +42,48 @@ pub fn decide_listing(
     listing: &Listing,
     date: NaiveDate,
 ) -> Result<Decision, EvalError> {
+    let mut frame = plan.program.frame(listing);
+    decide_with(plan, date, |index| {
+        plan.program.matches(plan, index, &mut frame)
+    })
+}
+
+/// Decides one listing by walking the plan's conditions as written, over the
+/// whole JSON listing: the plain reading of the rules, which the compiled path
+/// ([`decide`]) must always agree with. Slower; tests and the benchmark use it
+/// to check the fast path.
+pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
+    if !listing.is_object() {
+        return Err(EvalError::NotObject);
+    }
+    let listing = Listing::from_json(plan, listing);
+    decide_with(plan, date, |index| {
+        eval_in(plan, &plan.rules[index].when, &listing)
+    })
+}
+
+/// The decision from which rules in force match (`matches` is asked once per rule
+/// in force, in policy order) and the overrides between them.
+fn decide_with(
+    plan: &Plan,
+    date: NaiveDate,
+    mut matches: impl FnMut(usize) -> Result<bool, Failed>,
+) -> Result<Decision, EvalError> {
     let mut matched: SmallVec<[bool; 64]> = SmallVec::from_elem(false, plan.rules.len());
+    let mut any = false;
     for (index, rule) in plan.rules.iter().enumerate() {
         if rule.in_force(date) {
-            matched[index] = eval_in(plan, &rule.when, listing)
-                .map_err(|(field, fault)| error(field, fault, rule))?;
+            let hit = matches(index).map_err(|failed| error(failed.0, failed.1, rule))?;
+            matched[index] = hit;
+            any |= hit;
         }
+    }
+    if !any {
+        // The common case: nothing to explain, nothing to allocate.
+        return Ok(Decision {
+            action: Action::Allow,
+            rules: Vec::new(),
+        });
     }
     let rules: Vec<usize> = (0..plan.rules.len())
         .filter(|i| applies(plan, &matched, *i))
@@ -69,7 +106,9 @@ fn applies(plan: &Plan, matched: &[bool], index: usize) -> bool {
             .any(|by| applies(plan, matched, *by))
 }
 
-type Failed = (String, Fault);
+/// A failed test: the field it read and why. Boxed: failures are rare, and a
+/// small result keeps the walk over conditions cheap.
+type Failed = Box<(String, Fault)>;
 
 /// Evaluates a condition against a whole JSON listing; a failure carries the name
 /// of the field it read.
@@ -77,7 +116,10 @@ pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
     eval_in(plan, cond, &Listing::from_json(plan, listing))
 }
 
-/// Evaluates a condition against a listing read into slots.
+/// Evaluates a condition against a listing read into slots, by walking the
+/// plan's condition as written. Decisions run on the compiled
+/// [`program::Program`]; this walk is the plain reading of the same rules, used
+/// for conditions typed in the REPL and to check the compiled form against.
 pub fn eval_in(plan: &Plan, cond: &Cond, listing: &Listing) -> Result<bool, Failed> {
     match cond {
         Cond::True => Ok(true),
@@ -101,13 +143,13 @@ pub fn eval_in(plan: &Plan, cond: &Cond, listing: &Listing) -> Result<bool, Fail
         Cond::Test(operand, test) => {
             let value = match operand {
                 Operand::Field(path) => listing.field(path.slot),
-                Operand::Derived(index) => listing.derived.get(*index).copied().flatten(),
+                Operand::Derived(index) => listing.derived_value(plan, *index),
             };
             match (value, test) {
                 (None, Test::Missing) => Ok(true),
                 (None, _) => Ok(false),
                 (Some(value), test) => value::apply(test, value, &plan.rates)
-                    .map_err(|f| (operand_name(plan, operand), f)),
+                    .map_err(|f| Box::new((operand_name(plan, operand), *f))),
             }
         }
     }

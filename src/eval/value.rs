@@ -28,7 +28,8 @@ pub enum Fault {
     Overflow,
 }
 
-type Result<T> = std::result::Result<T, Fault>;
+/// Faults are rare: boxed, they keep every test's result two words wide.
+type Result<T> = std::result::Result<T, Box<Fault>>;
 
 /// The value at a dotted path; `None` when absent or `null`.
 pub fn lookup<'a>(listing: &'a Json, segments: &[String]) -> Option<&'a Json> {
@@ -41,6 +42,11 @@ pub fn lookup<'a>(listing: &'a Json, segments: &[String]) -> Option<&'a Json> {
 
 /// The value a `match` derives from its field's value; `None` when nothing applies.
 pub fn derive<'a>(derived: &'a Derived, value: Option<&Json>) -> Option<&'a Json> {
+    derive_id(derived, value).and_then(|id| derived.values.get(id as usize))
+}
+
+/// As [`derive`], as an index into the derived field's values.
+pub fn derive_id(derived: &Derived, value: Option<&Json>) -> Option<u32> {
     let found = match value? {
         Json::String(s) => derived.arms.get(s.as_str()),
         Json::Number(n) => {
@@ -49,7 +55,7 @@ pub fn derive<'a>(derived: &'a Derived, value: Option<&Json>) -> Option<&'a Json
         Json::Bool(b) => derived.arms.get(if *b { "true" } else { "false" }),
         _ => None,
     };
-    found.or(derived.default.as_ref())
+    found.copied().or(derived.default)
 }
 
 /// Applies a test to a present value (missing values are handled by the caller).
@@ -82,20 +88,22 @@ fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bo
             other => return Err(wrong(other, "a boolean")),
         },
         Value::Number(n) => match value {
-            Json::Number(v) => number(v).ok_or(Fault::Overflow)?.cmp(n),
+            Json::Number(v) => number(v).ok_or_else(overflow)?.cmp(n),
             other => return Err(wrong(other, "a number")),
         },
         Value::Money(m) => {
             let (amount, currency) = listing_money(value, &m.currency)?;
             money::compare(rates, amount, currency, m).map_err(|e| match e {
-                MoneyError::NoRate { from, to } => Fault::NoRate { from, to },
-                MoneyError::Overflow => Fault::Overflow,
+                MoneyError::NoRate { from, to } => Box::new(Fault::NoRate { from, to }),
+                MoneyError::Overflow => overflow(),
             })?
         }
         Value::Date(d) => match value {
             Json::String(s) => parse_listing_date(s)
-                .ok_or_else(|| Fault::BadDate {
-                    found: describe(value),
+                .ok_or_else(|| {
+                    Box::new(Fault::BadDate {
+                        found: describe(value),
+                    })
                 })?
                 .cmp(d),
             other => return Err(wrong(other, "a date")),
@@ -120,10 +128,10 @@ fn holds(op: CmpOp, ordering: Ordering) -> bool {
 fn listing_money<'a>(value: &'a Json, default_currency: &'a str) -> Result<(Decimal, &'a str)> {
     const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
     match value {
-        Json::Number(n) => Ok((number(n).ok_or(Fault::Overflow)?, default_currency)),
+        Json::Number(n) => Ok((number(n).ok_or_else(overflow)?, default_currency)),
         Json::Object(fields) => match (fields.get("amount"), fields.get("currency")) {
             (Some(Json::Number(n)), Some(Json::String(c))) => {
-                Ok((number(n).ok_or(Fault::Overflow)?, c.as_str()))
+                Ok((number(n).ok_or_else(overflow)?, c.as_str()))
             }
             _ => Err(wrong(value, EXPECTED)),
         },
@@ -205,11 +213,15 @@ pub fn number(n: &serde_json::Number) -> Option<Decimal> {
         .ok()
 }
 
-fn wrong(value: &Json, expected: &'static str) -> Fault {
-    Fault::WrongType {
+fn overflow() -> Box<Fault> {
+    Box::new(Fault::Overflow)
+}
+
+pub(crate) fn wrong(value: &Json, expected: &'static str) -> Box<Fault> {
+    Box::new(Fault::WrongType {
         found: describe(value),
         expected,
-    }
+    })
 }
 
 /// How a listing's value reads in an error: its kind and, if short, the value.

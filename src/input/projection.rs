@@ -118,7 +118,11 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             match child.map(|i| &self.node.children[i].1) {
                 Some(Node {
                     slot: Some(slot), ..
-                }) => self.slots[*slot] = Some(map.next_value::<Json>()?),
+                }) => {
+                    // `null` is missing: leave the slot empty, as a lookup would.
+                    let value = map.next_value::<Json>()?;
+                    self.slots[*slot] = (!value.is_null()).then_some(value);
+                }
                 Some(node) => {
                     map.next_value_seed(NodeSeed {
                         node,

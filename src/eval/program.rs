@@ -1,0 +1,288 @@
+//! The compiled form of a plan's rules that decisions run on.
+//!
+//! The plan's conditions ([`Cond`]) say what the policy means and are what
+//! explanations walk; this form is for speed. Each test is specialised by what it
+//! compares (text equality, text sets, booleans); tests on a `match`-derived field
+//! become bit tests over the field's few possible values; and a condition used by
+//! several rules (a `let`, a subject) is evaluated at most once per listing.
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
+use serde_json::Value as Json;
+use smallvec::SmallVec;
+
+use super::listing::Listing;
+use super::value::{self, Fault};
+use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
+use crate::syntax::ast::CmpOp;
+
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    /// One op per rule, in plan order.
+    rules: Vec<Op>,
+    /// Conditions shared by several rules, each evaluated once per listing.
+    memos: Vec<Op>,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    True,
+    And(Box<[Op]>),
+    Or(Box<[Op]>),
+    Not(Box<Op>),
+    Memo(usize),
+    Field(usize, Check),
+    /// The derived value's index is one of these bits (missing is never).
+    DerivedIn(usize, Box<[u64]>),
+    Derived(usize, Check),
+}
+
+/// Kept small (large payloads boxed) so that telling the kinds apart is cheap.
+#[derive(Debug, Clone)]
+enum Check {
+    Missing,
+    Text(Box<str>),
+    Texts(Box<FxHashSet<String>>),
+    Bool(bool),
+    Other(Box<Test>),
+}
+
+/// A failed test: what it read and why.
+pub(super) type Failed = Box<(String, Fault)>;
+
+impl Program {
+    pub fn compile(plan: &Plan) -> Program {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for rule in &plan.rules {
+            count_shared(&rule.when, &mut counts);
+        }
+        let mut compiler = Compiler {
+            plan,
+            counts,
+            memo_keys: HashMap::new(),
+            memos: Vec::new(),
+        };
+        let rules = plan.rules.iter().map(|r| compiler.op(&r.when)).collect();
+        Program {
+            rules,
+            memos: compiler.memos,
+        }
+    }
+
+    /// Whether rule `index` matches the listing.
+    pub(super) fn matches(
+        &self,
+        plan: &Plan,
+        index: usize,
+        frame: &mut Frame,
+    ) -> Result<bool, Failed> {
+        let hit = self.run(plan, &self.rules[index], frame);
+        match frame.failed.take() {
+            Some(failed) => Err(failed),
+            None => Ok(hit),
+        }
+    }
+
+    /// Evaluates `op`. A failed test records itself in the frame and the walk
+    /// stops there (every enclosing `and`/`or` returns at once), so the first
+    /// failure in evaluation order is the one reported, as in the plain walk; the
+    /// result is a plain `bool` to keep each step cheap.
+    fn run(&self, plan: &Plan, op: &Op, frame: &mut Frame) -> bool {
+        match op {
+            Op::True => true,
+            Op::And(items) => {
+                for item in items.iter() {
+                    if !self.run(plan, item, frame) || frame.failed.is_some() {
+                        return false;
+                    }
+                }
+                true
+            }
+            Op::Or(items) => {
+                for item in items.iter() {
+                    if self.run(plan, item, frame) || frame.failed.is_some() {
+                        return true;
+                    }
+                }
+                false
+            }
+            Op::Not(inner) => !self.run(plan, inner, frame),
+            Op::Memo(index) => self.memo(plan, *index, frame),
+            Op::Field(slot, check) => match run_check(check, frame.listing.field(*slot), plan) {
+                Ok(hit) => hit,
+                Err(fault) => frame.fail(plan.fields[*slot].dotted.clone(), *fault),
+            },
+            Op::DerivedIn(index, bits) => frame
+                .listing
+                .derived_id(*index)
+                .is_some_and(|id| has_bit(bits, id)),
+            Op::Derived(index, check) => {
+                match run_check(check, frame.listing.derived_value(plan, *index), plan) {
+                    Ok(hit) => hit,
+                    Err(fault) => frame.fail(plan.derived[*index].name.clone(), *fault),
+                }
+            }
+        }
+    }
+
+    fn memo(&self, plan: &Plan, index: usize, frame: &mut Frame) -> bool {
+        match frame.memo.get(index).copied().unwrap_or(UNKNOWN) {
+            UNKNOWN => {
+                let result = self.run(plan, &self.memos[index], frame);
+                if frame.failed.is_none()
+                    && let Some(slot) = frame.memo.get_mut(index)
+                {
+                    *slot = u8::from(result);
+                }
+                result
+            }
+            known => known == 1,
+        }
+    }
+
+    pub(super) fn frame<'l, 'a>(&self, listing: &'l Listing<'a>) -> Frame<'l, 'a> {
+        Frame {
+            listing,
+            memo: SmallVec::from_elem(UNKNOWN, self.memos.len()),
+            failed: None,
+        }
+    }
+}
+
+const UNKNOWN: u8 = 2;
+
+/// What one listing's evaluation remembers: the listing, the shared conditions
+/// already decided (`0` false, `1` true, [`UNKNOWN`]), and the first failure.
+pub(super) struct Frame<'l, 'a> {
+    listing: &'l Listing<'a>,
+    memo: SmallVec<[u8; 32]>,
+    failed: Option<Failed>,
+}
+
+impl Frame<'_, '_> {
+    /// Records a failure (the first one stays) and gives the walk a result to
+    /// unwind with.
+    fn fail(&mut self, name: String, fault: Fault) -> bool {
+        if self.failed.is_none() {
+            self.failed = Some(Box::new((name, fault)));
+        }
+        false
+    }
+}
+
+fn has_bit(bits: &[u64], id: u32) -> bool {
+    bits.get(id as usize / 64)
+        .is_some_and(|word| word & (1 << (id % 64)) != 0)
+}
+
+fn run_check(check: &Check, value: Option<&Json>, plan: &Plan) -> Result<bool, Box<Fault>> {
+    let Some(value) = value else {
+        return Ok(matches!(check, Check::Missing));
+    };
+    match (check, value) {
+        (Check::Missing, _) => Ok(false),
+        (Check::Text(text), Json::String(s)) => Ok(**text == **s),
+        (Check::Texts(set), Json::String(s)) => Ok(set.contains(s.as_str())),
+        (Check::Bool(b), Json::Bool(v)) => Ok(b == v),
+        (Check::Text(_) | Check::Texts(_), other) => Err(value::wrong(other, "text")),
+        (Check::Bool(_), other) => Err(value::wrong(other, "a boolean")),
+        (Check::Other(test), value) => value::apply(test, value, &plan.rates),
+    }
+}
+
+/// Counts each shareable condition, keyed by its structure, across all rules.
+fn count_shared(cond: &Cond, counts: &mut HashMap<String, usize>) {
+    if let Some(key) = share_key(cond) {
+        *counts.entry(key).or_default() += 1;
+    }
+    match cond {
+        Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| count_shared(c, counts)),
+        Cond::Not(inner) => count_shared(inner, counts),
+        Cond::True | Cond::Test(..) => {}
+    }
+}
+
+/// Conditions worth remembering: compound ones and text searches. A single cheap
+/// test costs less to repeat than to look up.
+fn share_key(cond: &Cond) -> Option<String> {
+    let worth = match cond {
+        Cond::And(_) | Cond::Or(_) | Cond::Not(_) => true,
+        Cond::Test(_, test) => matches!(
+            test,
+            Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_)
+        ),
+        Cond::True => false,
+    };
+    // The plan's `Debug` form is its structure: equal keys are equal conditions.
+    worth.then(|| format!("{cond:?}"))
+}
+
+struct Compiler<'p> {
+    plan: &'p Plan,
+    counts: HashMap<String, usize>,
+    memo_keys: HashMap<String, usize>,
+    memos: Vec<Op>,
+}
+
+impl Compiler<'_> {
+    fn op(&mut self, cond: &Cond) -> Op {
+        let key = share_key(cond).filter(|k| self.counts.get(k).is_some_and(|n| *n > 1));
+        if let Some(index) = key.as_ref().and_then(|k| self.memo_keys.get(k)) {
+            return Op::Memo(*index);
+        }
+        let op = match cond {
+            Cond::True => Op::True,
+            Cond::And(items) => Op::And(items.iter().map(|c| self.op(c)).collect()),
+            Cond::Or(items) => Op::Or(items.iter().map(|c| self.op(c)).collect()),
+            Cond::Not(inner) => Op::Not(Box::new(self.op(inner))),
+            Cond::Test(Operand::Field(path), test) => Op::Field(path.slot, check(test)),
+            Cond::Test(Operand::Derived(index), test) => {
+                derived_op(&self.plan.derived[*index], *index, test)
+            }
+        };
+        match key {
+            Some(key) => {
+                self.memos.push(op);
+                self.memo_keys.insert(key, self.memos.len() - 1);
+                Op::Memo(self.memos.len() - 1)
+            }
+            None => op,
+        }
+    }
+}
+
+fn check(test: &Test) -> Check {
+    match test {
+        Test::Missing => Check::Missing,
+        Test::Compare(CmpOp::Eq, Value::Text(t)) => Check::Text(t.as_str().into()),
+        Test::Compare(CmpOp::Eq, Value::Bool(b)) => Check::Bool(*b),
+        Test::IsTrue => Check::Bool(true),
+        Test::In(set) if set.others.is_empty() => Check::Texts(Box::new(set.texts.clone())),
+        other => Check::Other(Box::new(other.clone())),
+    }
+}
+
+/// A test on a derived field: when every value it can take is text and the test
+/// is text equality or membership, the answer for each value is known now.
+fn derived_op(derived: &Derived, index: usize, test: &Test) -> Op {
+    let all_text = derived.values.iter().all(Json::is_string);
+    let holds = |wanted: &dyn Fn(&str) -> bool| -> Vec<u64> {
+        let mut bits = vec![0u64; derived.values.len().div_ceil(64)];
+        for (id, value) in derived.values.iter().enumerate() {
+            if value.as_str().is_some_and(wanted) {
+                bits[id / 64] |= 1 << (id % 64);
+            }
+        }
+        bits
+    };
+    match test {
+        Test::Compare(CmpOp::Eq, Value::Text(t)) if all_text => {
+            Op::DerivedIn(index, holds(&|v| v == t).into())
+        }
+        Test::In(set) if all_text && set.others.is_empty() => {
+            Op::DerivedIn(index, holds(&|v| set.texts.contains(v)).into())
+        }
+        other => Op::Derived(index, check(other)),
+    }
+}
