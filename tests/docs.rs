@@ -57,3 +57,40 @@ fn reference_examples_check_and_their_tests_pass() {
 fn readme_examples_check_and_their_tests_pass() {
     check_document("README.md");
 }
+
+/// The README's main command, run as written: the summary it quotes and the
+/// records it shows are what `akar eval` gives.
+#[test]
+fn readme_decisions_are_what_akar_eval_gives() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
+        .args([
+            "eval",
+            "policies/",
+            "--listings",
+            "data/prdect-id/listings.ndjson",
+            "--at",
+            "2026-11-01",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(stderr.trim_end()),
+        "the README does not quote the summary {stderr:?}"
+    );
+    let shown = readme
+        .split("```ndjson\n")
+        .nth(1)
+        .and_then(|r| r.split("```").next())
+        .unwrap();
+    for line in shown.lines() {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "not in akar's output: {line}"
+        );
+    }
+}

@@ -225,3 +225,29 @@ fn the_binary_is_usable_in_a_terminal() {
     let saved = std::fs::read_to_string(history).unwrap();
     assert!(saved.contains(":explain akar"), "history: {saved}");
 }
+
+/// The session shown in the README is real: its inputs, replayed, give exactly
+/// the transcript printed there.
+#[test]
+fn the_readme_session_is_what_the_repl_shows() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("```repl\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README.md has a ```repl block");
+    let script: String = block
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("akar> ")
+                .or_else(|| l.strip_prefix("....> "))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        transcript(&script),
+        block,
+        "the README's REPL session differs from what the REPL shows"
+    );
+}
