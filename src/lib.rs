@@ -3,7 +3,8 @@
 //! The pipeline, one module each: [`syntax`] (the pest grammar read into an AST
 //! with spans) → [`check`] (names resolved, types checked, a [`plan::Plan`]
 //! compiled) → [`eval`] (a decision per listing). [`input`] reads catalogues,
-//! [`output`] writes decisions, and [`cli`] ties them together for the `akar` binary.
+//! [`output`] writes decisions, [`fmt`] lays policy files out canonically, and [`cli`]
+//! ties them together for the `akar` binary.
 //!
 //! ```
 //! use akar::{Sources, check::check_sources, eval::decide, plan::Action};
@@ -23,6 +24,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
 pub mod fuzzy;
 pub mod input;
 pub mod output;

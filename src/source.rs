@@ -56,6 +56,11 @@ impl Sources {
 
     fn load_file(&mut self, path: &Path) -> Result<FileId, LoadError> {
         let text = std::fs::read_to_string(path).map_err(|e| read_error(path, &e))?;
+        // A byte-order mark is not part of the policy.
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
         Ok(self.add(path.display().to_string(), text))
     }
 

@@ -1478,7 +1478,6 @@ mod command_line {
     const MESSY: &str = "// closed clusters\nlet   protected=[fashion,culinary,craft]\nrule akar_clusters block import where cluster in protected   because \"Gerakan AKAR\"  // 2021\n";
 
     #[test]
-    #[ignore = "bug: `akar fmt` is not implemented (LANGUAGE.md section 5)"]
     fn fmt_lays_out_canonically_keeps_comments_and_is_idempotent() {
         let dir = folder(&[("akar.policy", MESSY)]);
         let out = akar(dir.path(), &["fmt", "akar.policy"], "");
@@ -1506,7 +1505,6 @@ mod command_line {
     }
 
     #[test]
-    #[ignore = "bug: `akar fmt` is not implemented (LANGUAGE.md section 5)"]
     fn fmt_check_fails_on_a_file_that_is_not_laid_out() {
         let dir = folder(&[("akar.policy", MESSY)]);
         let out = akar(dir.path(), &["fmt", "--check", "akar.policy"], "");

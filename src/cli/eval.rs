@@ -283,22 +283,10 @@ fn lines(
         let mut summary = Summary::default();
         for chunk in receive {
             let chunk = chunk?;
-            let lines = chunk.lines();
-            let parts: Vec<(Vec<u8>, Summary)> = lines
-                .par_chunks(TASK)
-                .map(|task| {
-                    let (mut bytes, mut part) =
-                        (Vec::with_capacity(task.len() * 128), Summary::default());
-                    for (line, text) in task {
-                        emit.line(&projection, &mut bytes, &mut part, *line, text);
-                    }
-                    (bytes, part)
-                })
-                .collect();
-            for (bytes, part) in parts {
-                out.write_all(&bytes)?;
-                summary.merge(part);
-            }
+            let each = |bytes: &mut Vec<u8>, part: &mut Summary, (line, text): &(usize, &[u8])| {
+                emit.line(&projection, bytes, part, *line, text);
+            };
+            summary.merge(in_parallel(&chunk.lines(), each, out)?);
         }
         Ok(summary)
     })
@@ -309,20 +297,35 @@ fn records_in_chunks(emit: &Emit, records: Records, out: &mut impl Write) -> io:
     let mut records = records.peekable();
     while records.peek().is_some() {
         let chunk: Vec<Record> = records.by_ref().take(CHUNK_RECORDS).collect();
-        let parts: Vec<(Vec<u8>, Summary)> = chunk
-            .par_chunks(TASK)
-            .map(|task| {
-                let (mut bytes, mut part) = (Vec::new(), Summary::default());
-                for record in task {
-                    emit.parsed(&mut bytes, &mut part, record);
-                }
-                (bytes, part)
-            })
-            .collect();
-        for (bytes, part) in parts {
-            out.write_all(&bytes)?;
-            summary.merge(part);
-        }
+        let each = |bytes: &mut Vec<u8>, part: &mut Summary, record: &Record| {
+            emit.parsed(bytes, part, record)
+        };
+        summary.merge(in_parallel(&chunk, each, out)?);
+    }
+    Ok(summary)
+}
+
+/// Decides `items` on all cores, a task of [`TASK`] items at a time, and writes
+/// the output of the tasks in order.
+fn in_parallel<T: Sync>(
+    items: &[T],
+    each: impl Fn(&mut Vec<u8>, &mut Summary, &T) + Sync,
+    out: &mut impl Write,
+) -> io::Result<Summary> {
+    let parts: Vec<(Vec<u8>, Summary)> = items
+        .par_chunks(TASK)
+        .map(|task| {
+            let (mut bytes, mut part) = (Vec::with_capacity(task.len() * 128), Summary::default());
+            for item in task {
+                each(&mut bytes, &mut part, item);
+            }
+            (bytes, part)
+        })
+        .collect();
+    let mut summary = Summary::default();
+    for (bytes, part) in parts {
+        out.write_all(&bytes)?;
+        summary.merge(part);
     }
     Ok(summary)
 }

@@ -2,6 +2,7 @@
 
 mod check;
 pub mod eval;
+mod fmt;
 mod repl;
 pub mod test;
 
@@ -62,6 +63,17 @@ pub enum Command {
         #[command(flatten)]
         errors: ErrorArgs,
     },
+    /// Rewrite policies in their canonical layout, comments kept.
+    Fmt {
+        /// Policy files, or directories of `.policy` files; `-` formats stdin to stdout.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, and exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        errors: ErrorArgs,
+    },
     /// Try rules interactively: type rules and conditions, load listings, explain.
     Repl {
         /// Policy files, or directories of `.policy` files, to start with.
@@ -115,6 +127,11 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check { files, errors } => check::run(&files, errors.style()),
         Command::Eval(args) => eval::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
+        Command::Fmt {
+            files,
+            check,
+            errors,
+        } => fmt::run(&files, check, errors.style()),
         Command::Repl { files } => repl::run(&files),
         Command::Generate { count, seed } => generate(count, seed),
     }

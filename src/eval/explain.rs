@@ -15,37 +15,6 @@ use super::{decide, operand_name, read};
 use crate::plan::{Cond, Needle, Operand, Plan, Rule, Test, Value, ValueSet};
 use crate::syntax::ast::CmpOp;
 
-/// Words the grammar reserves: a text spelt like one is quoted when shown, as a
-/// bare word would not read back as the same value.
-const RESERVED: &[&str] = &[
-    "policy",
-    "rate",
-    "let",
-    "subject",
-    "rule",
-    "block",
-    "flag",
-    "allow",
-    "where",
-    "unless",
-    "because",
-    "effective",
-    "until",
-    "overrides",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "contains",
-    "starts",
-    "match",
-    "else",
-    "test",
-    "true",
-    "false",
-];
-
 /// Values as a policy writes them: symbols bare, other text quoted.
 impl Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -131,7 +100,7 @@ fn is_symbol(text: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RESERVED.contains(&text)
+        && !crate::syntax::keywords::RESERVED.contains(&text)
 }
 
 /// A plan condition in policy syntax. It needs the plan to name derived values.

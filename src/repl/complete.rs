@@ -13,49 +13,10 @@ use crate::plan::{Cond, Plan, Test, Value};
 use crate::source::Sources;
 use crate::syntax::{self, ast};
 
-/// Every word of the language, reserved or not.
-pub const KEYWORDS: &[&str] = &[
-    "policy",
-    "title",
-    "source",
-    "rate",
-    "let",
-    "subject",
-    "rule",
-    "overrides",
-    "block",
-    "flag",
-    "allow",
-    "where",
-    "unless",
-    "because",
-    "effective",
-    "until",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "missing",
-    "present",
-    "contains",
-    "any",
-    "starts",
-    "with",
-    "match",
-    "else",
-    "true",
-    "false",
-    "test",
-    "at",
-    "given",
-    "expect",
-    "by",
-    "error",
-    "listing",
-    "import",
-    "domestic",
-];
+/// Every word of the language and the built-in subjects.
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    crate::syntax::keywords::all().chain(["listing", "import", "domestic"])
+}
 
 /// How many listings are looked at for field names and symbols: enough to see a
 /// catalogue's shape without walking all of a large one.
@@ -102,7 +63,7 @@ impl Vocabulary {
 
     /// Everything a word in a policy line may complete to.
     fn words(&self) -> BTreeSet<&str> {
-        let mut all: BTreeSet<&str> = KEYWORDS.iter().copied().collect();
+        let mut all: BTreeSet<&str> = keywords().collect();
         for list in [
             &self.rules,
             &self.lets,

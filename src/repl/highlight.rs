@@ -4,41 +4,6 @@
 
 use std::ops::Range;
 
-/// The reserved words, and the few others that only appear inside conditions.
-/// Words such as `title` or `source` stay plain: they are often field names.
-const KEYWORDS: &[&str] = &[
-    "policy",
-    "rate",
-    "let",
-    "subject",
-    "rule",
-    "block",
-    "flag",
-    "allow",
-    "where",
-    "unless",
-    "because",
-    "effective",
-    "until",
-    "overrides",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "contains",
-    "starts",
-    "match",
-    "else",
-    "test",
-    "true",
-    "false",
-    "missing",
-    "present",
-    "any",
-    "with",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token {
     Keyword,
@@ -79,7 +44,7 @@ pub fn tokens(line: &str) -> Vec<(Range<usize>, Token)> {
             b'0'..=b'9' if !follows_word(bytes, at) => number(line, at),
             b if is_word_byte(b) => {
                 let end = word_end(bytes, at);
-                let keyword = KEYWORDS.contains(&&line[at..end]) && !follows_dot(bytes, at);
+                let keyword = is_keyword(&line[at..end]) && !follows_dot(bytes, at);
                 (end, keyword.then_some(Token::Keyword))
             }
             _ => (at + utf8_len(bytes[at]), None),
@@ -228,4 +193,11 @@ mod tests {
             ]
         );
     }
+}
+
+/// Reserved words and the few others that only ever read as keywords; words
+/// such as `title` or `source` stay plain, as they are often field names.
+fn is_keyword(word: &str) -> bool {
+    crate::syntax::keywords::RESERVED.contains(&word)
+        || ["missing", "present", "any", "with"].contains(&word)
 }

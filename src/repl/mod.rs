@@ -21,7 +21,7 @@ mod session;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-pub use complete::{Completion, KEYWORDS, Vocabulary, complete, hint};
+pub use complete::{Completion, Vocabulary, complete, hint, keywords};
 pub use error::ReplError;
 pub use highlight::{Token, paint, tokens};
 pub use input::{Enter, Kind, Lines, classify, is_incomplete, on_enter};

@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod error;
+pub mod keywords;
 mod lower;
 mod parser;
 mod span;

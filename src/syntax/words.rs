@@ -1,6 +1,7 @@
 //! pest's expected-rule lists, said in words; the token that was found instead;
 //! and did-you-mean help for misspelt keywords.
 
+use super::keywords;
 use super::parser::{Rule, skip_trivia};
 use super::span::Span;
 use crate::fuzzy;
@@ -43,9 +44,10 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
             unclosed_string: false,
         };
     }
-    let closed = rest[1..]
+    let after = first.len_utf8();
+    let closed = rest[after..]
         .find(['"', '\n'])
-        .filter(|n| rest[1 + n..].starts_with('"'));
+        .filter(|n| rest[after + n..].starts_with('"'));
     let (text, len) = match first {
         '"' => match closed {
             Some(n) => ("a string".to_string(), n + 2),
@@ -267,55 +269,20 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         .map(|(_, w, _)| *w)
 }
 
-/// Words that may start an item or a clause: misspellings of these are the most
-/// common syntax error, and the parser cannot name them from its expected list alone
-/// (a rule that ended early makes the next word look like a new item).
-const LIKELY: &[&str] = &[
-    "policy",
-    "title",
-    "source",
-    "rate",
-    "let",
-    "subject",
-    "rule",
-    "overrides",
-    "block",
-    "flag",
-    "allow",
-    "where",
-    "unless",
-    "because",
-    "effective",
-    "until",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "missing",
-    "present",
-    "contains",
-    "any",
-    "starts",
-    "with",
-    "match",
-    "else",
-    "test",
-    "at",
-    "given",
-    "expect",
-    "by",
-];
-
 pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
     if let Some(word) = &found.word {
         if found_reserved(word) && expected.phrases.contains(&NAME) {
             return Some(format!("`{word}` is a reserved word; choose another name"));
         }
         let candidates: Vec<&str> = if expected.keywords.is_empty() {
-            LIKELY.to_vec()
+            keywords::all().collect()
         } else {
-            expected.keywords.iter().chain(LIKELY).copied().collect()
+            expected
+                .keywords
+                .iter()
+                .copied()
+                .chain(keywords::all())
+                .collect()
         };
         if let Some(near) = fuzzy::did_you_mean(word, candidates.iter().copied()) {
             return Some(format!("did you mean `{near}`?"));
@@ -329,35 +296,7 @@ pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
 }
 
 fn found_reserved(word: &str) -> bool {
-    [
-        "policy",
-        "rate",
-        "let",
-        "subject",
-        "rule",
-        "block",
-        "flag",
-        "allow",
-        "where",
-        "unless",
-        "because",
-        "effective",
-        "until",
-        "overrides",
-        "and",
-        "or",
-        "not",
-        "in",
-        "is",
-        "contains",
-        "starts",
-        "match",
-        "else",
-        "test",
-        "true",
-        "false",
-    ]
-    .contains(&word)
+    keywords::RESERVED.contains(&word)
 }
 
 fn example_for(expected: &Expected) -> Option<&'static str> {
@@ -386,7 +325,7 @@ pub(super) fn keyword_before(src: &str, at: usize) -> Option<String> {
         .map_or(0, |i| i + 1);
     let word = &before[word_start..];
     if !word.is_empty() {
-        return LIKELY.contains(&word).then(|| word.to_string());
+        return keywords::all().any(|k| k == word).then(|| word.to_string());
     }
     ["==", "!=", "<=", ">=", "=>", "<", ">", "="]
         .iter()
