@@ -159,6 +159,13 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// Reserved words and the few others that only ever read as keywords; words
+/// such as `title` or `source` stay plain, as they are often field names.
+fn is_keyword(word: &str) -> bool {
+    crate::syntax::keywords::RESERVED.contains(&word)
+        || ["missing", "present", "any", "with"].contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,11 +200,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Reserved words and the few others that only ever read as keywords; words
-/// such as `title` or `source` stay plain, as they are often field names.
-fn is_keyword(word: &str) -> bool {
-    crate::syntax::keywords::RESERVED.contains(&word)
-        || ["missing", "present", "any", "with"].contains(&word)
 }
