@@ -3,6 +3,7 @@
 mod date;
 mod error;
 pub mod explain;
+mod index;
 mod listing;
 pub mod money;
 pub mod program;
@@ -43,7 +44,11 @@ pub fn decide_listing(
     date: NaiveDate,
 ) -> Result<Decision, EvalError> {
     let mut frame = plan.program.frame(listing);
+    let skips = plan.program.skips(listing);
     decide_with(plan, date, |index| {
+        if index::is_skipped(&skips, index) {
+            return Ok(false);
+        }
         plan.program.matches(plan, index, &mut frame)
     })
 }

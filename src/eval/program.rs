@@ -12,6 +12,7 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 use smallvec::SmallVec;
 
+use super::index::{Lead, RuleIndex, Skips, has_bit};
 use super::listing::Listing;
 use super::value::{self, Fault};
 use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
@@ -23,6 +24,8 @@ pub struct Program {
     rules: Vec<Op>,
     /// Conditions shared by several rules, each evaluated once per listing.
     memos: Vec<Op>,
+    /// Which rules a listing's first few values already rule out.
+    index: RuleIndex,
 }
 
 #[derive(Debug, Clone)]
@@ -63,11 +66,27 @@ impl Program {
             memo_keys: HashMap::new(),
             memos: Vec::new(),
         };
-        let rules = plan.rules.iter().map(|r| compiler.op(&r.when)).collect();
+        let rules: Vec<Op> = plan.rules.iter().map(|r| compiler.op(&r.when)).collect();
+        let memos = compiler.memos;
+        let leads = rules
+            .iter()
+            .map(|op| {
+                let mut found = Vec::new();
+                leads(op, &memos, &mut found);
+                found
+            })
+            .collect();
+        let values: Vec<usize> = plan.derived.iter().map(|d| d.values.len()).collect();
         Program {
             rules,
-            memos: compiler.memos,
+            memos,
+            index: RuleIndex::new(leads, &values),
         }
+    }
+
+    /// The rules that cannot match `listing` (see [`RuleIndex`]).
+    pub(super) fn skips(&self, listing: &Listing) -> Option<Skips> {
+        self.index.skips(listing)
     }
 
     /// Whether rule `index` matches the listing.
@@ -171,11 +190,6 @@ impl Frame<'_, '_> {
     }
 }
 
-fn has_bit(bits: &[u64], id: u32) -> bool {
-    bits.get(id as usize / 64)
-        .is_some_and(|word| word & (1 << (id % 64)) != 0)
-}
-
 fn run_check(check: &Check, value: Option<&Json>, plan: &Plan) -> Result<bool, Box<Fault>> {
     let Some(value) = value else {
         return Ok(matches!(check, Check::Missing));
@@ -233,7 +247,7 @@ impl Compiler<'_> {
         }
         let op = match cond {
             Cond::True => Op::True,
-            Cond::And(items) => Op::And(items.iter().map(|c| self.op(c)).collect()),
+            Cond::And(items) => Op::And(self.flat_and(items)),
             Cond::Or(items) => Op::Or(items.iter().map(|c| self.op(c)).collect()),
             Cond::Not(inner) => Op::Not(Box::new(self.op(inner))),
             Cond::Test(Operand::Field(path), test) => Op::Field(path.slot, check(test)),
@@ -249,6 +263,40 @@ impl Compiler<'_> {
             }
             None => op,
         }
+    }
+}
+
+impl Compiler<'_> {
+    /// `a and (b and c)` as `a and b and c`: the same tests in the same order,
+    /// one level to walk, and more first tests for the [`RuleIndex`].
+    fn flat_and(&mut self, items: &[Cond]) -> Box<[Op]> {
+        let mut flat = Vec::with_capacity(items.len());
+        for item in items {
+            match self.op(item) {
+                Op::And(inner) => flat.extend(inner.into_vec()),
+                op => flat.push(op),
+            }
+        }
+        flat.into()
+    }
+}
+
+/// The tests a rule surely starts with that a [`RuleIndex`] can answer; false once
+/// a test that is not one of them is met (nothing after it is a first test).
+fn leads(op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
+    match op {
+        Op::True => true,
+        Op::And(items) => items.iter().all(|item| leads(item, memos, found)),
+        Op::Memo(index) => leads(&memos[*index], memos, found),
+        Op::Field(slot, Check::Bool(want)) => {
+            found.push(Lead::Bool(*slot, *want));
+            true
+        }
+        Op::DerivedIn(index, bits) => {
+            found.push(Lead::Derived(*index, bits.clone()));
+            true
+        }
+        _ => false,
     }
 }
 

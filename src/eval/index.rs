@@ -1,0 +1,138 @@
+//! Rules skipped before they are evaluated: a rule whose first tests (a boolean
+//! field such as `cross_border`, a `match`-derived field such as `cluster`) fail
+//! for a listing cannot match it, and those tests are answered for every rule
+//! at once from the listing's few values.
+//!
+//! Skipping never hides an error: the only such first test that can fail is a
+//! boolean field holding something else, and a listing with one is evaluated in
+//! full, rule by rule, so that the error is reported where the rules meet it.
+
+use serde_json::Value as Json;
+use smallvec::SmallVec;
+
+use super::listing::Listing;
+
+/// A first test shared by rules.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Lead {
+    /// `FIELD == true` (or `false`); a missing field fails it.
+    Bool(usize, bool),
+    /// A derived field is one of these values (bits over its values).
+    Derived(usize, Box<[u64]>),
+}
+
+/// For each field the first tests read, the rules ruled out by each value it
+/// can have: a listing's skips are a few table lookups.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RuleIndex {
+    /// Boolean fields: (slot, rules skipped when true, when false, when missing).
+    bools: Vec<(usize, [Mask; 3])>,
+    /// Derived fields: (index, rules skipped for each value, rules skipped when
+    /// the listing has no value).
+    derived: Vec<(usize, Vec<Mask>, Mask)>,
+    words: usize,
+}
+
+/// Bits over rules.
+type Mask = Box<[u64]>;
+
+/// Rules to skip for one listing, as bits over rules.
+pub(super) type Skips = SmallVec<[u64; 2]>;
+
+impl RuleIndex {
+    /// `leads_by_rule[i]` are the first tests of rule `i`; `values[d]` is how many
+    /// values derived field `d` can take.
+    pub(super) fn new(leads_by_rule: Vec<Vec<Lead>>, values: &[usize]) -> RuleIndex {
+        let words = leads_by_rule.len().div_ceil(64);
+        let mut index = RuleIndex {
+            words,
+            ..RuleIndex::default()
+        };
+        for (rule, leads) in leads_by_rule.into_iter().enumerate() {
+            for lead in leads {
+                index.add(rule, &lead, values);
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, rule: usize, lead: &Lead, values: &[usize]) {
+        let words = self.words;
+        let empty = || -> Mask { vec![0; words].into() };
+        let set = |mask: &mut Mask| mask[rule / 64] |= 1 << (rule % 64);
+        match lead {
+            Lead::Bool(slot, want) => {
+                let at = position(
+                    &mut self.bools,
+                    |(s, _)| s == slot,
+                    || (*slot, [empty(), empty(), empty()]),
+                );
+                let masks = &mut self.bools[at].1;
+                set(if *want { &mut masks[1] } else { &mut masks[0] });
+                set(&mut masks[2]);
+            }
+            Lead::Derived(derived, bits) => {
+                let count = values.get(*derived).copied().unwrap_or(0);
+                let at = position(
+                    &mut self.derived,
+                    |(d, _, _)| d == derived,
+                    || (*derived, (0..count).map(|_| empty()).collect(), empty()),
+                );
+                let (_, by_value, missing) = &mut self.derived[at];
+                for (id, mask) in by_value.iter_mut().enumerate() {
+                    if !has_bit(bits, id as u32) {
+                        set(mask);
+                    }
+                }
+                set(missing);
+            }
+        }
+    }
+
+    /// The rules that cannot match `listing`; `None` when every rule must be
+    /// evaluated (a boolean field holds something else: an error to report).
+    pub(super) fn skips(&self, listing: &Listing) -> Option<Skips> {
+        let mut skips = Skips::from_elem(0, self.words);
+        let mut add = |mask: &[u64]| {
+            skips
+                .iter_mut()
+                .zip(mask)
+                .for_each(|(skip, rule)| *skip |= rule)
+        };
+        for (slot, masks) in &self.bools {
+            match listing.field(*slot) {
+                Some(Json::Bool(true)) => add(&masks[0]),
+                Some(Json::Bool(false)) => add(&masks[1]),
+                None => add(&masks[2]),
+                Some(_) => return None,
+            }
+        }
+        for (derived, by_value, missing) in &self.derived {
+            match listing.derived_id(*derived) {
+                Some(id) => add(by_value.get(id as usize).map_or(missing, |m| m)),
+                None => add(missing),
+            }
+        }
+        Some(skips)
+    }
+}
+
+/// The index of the entry `is` picks, made with `new` if there is none.
+fn position<T>(entries: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T) -> usize {
+    match entries.iter().position(is) {
+        Some(at) => at,
+        None => {
+            entries.push(new());
+            entries.len() - 1
+        }
+    }
+}
+
+pub(super) fn has_bit(bits: &[u64], id: u32) -> bool {
+    bits.get(id as usize / 64)
+        .is_some_and(|word| word & (1 << (id % 64)) != 0)
+}
+
+pub(super) fn is_skipped(skips: &Option<Skips>, rule: usize) -> bool {
+    skips.as_ref().is_some_and(|s| has_bit(s, rule as u32))
+}
