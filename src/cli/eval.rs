@@ -195,23 +195,58 @@ impl Emit<'_> {
     }
 }
 
+/// Where each chunk's output goes.
+type Sink<'s> = dyn FnMut(Vec<Vec<u8>>) -> io::Result<()> + 's;
+
 fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
-    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    if args.format == OutputFormat::Table {
-        out.write_all(table_header().as_bytes())?;
-    }
     let emit = Emit {
         plan,
         at: args.at,
         format: args.format,
         json: JsonWriter::new(plan),
     };
-    let summary = match input {
-        Input::Lines(reader) => lines(&emit, reader, &mut out)?,
-        Input::Records(records) => records_in_chunks(&emit, records, &mut out)?,
-    };
-    out.flush()?;
-    Ok(summary)
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
+    if args.format == OutputFormat::Table {
+        out.write_all(table_header().as_bytes())?;
+    }
+    if rayon::current_num_threads() == 1 {
+        // One thread means one: read, decide and write in turn.
+        let summary = decide_all(&emit, input, &mut |parts| write_parts(&mut out, parts))?;
+        out.flush()?;
+        return Ok(summary);
+    }
+    // Otherwise output is written by a thread of its own, so that deciding the
+    // next chunk never waits for the last one to reach the disk or the pipe.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(2);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for parts in receive {
+                write_parts(&mut out, parts)?;
+            }
+            out.flush()
+        });
+        let closed = || io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed");
+        let summary = decide_all(&emit, input, &mut |parts| {
+            send.send(parts).map_err(|_| closed())
+        });
+        drop(send);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the output thread stopped")));
+        // A failed write (a closed pipe) explains a failed hand-over: report the write.
+        written.and(summary)
+    })
+}
+
+fn write_parts(out: &mut impl Write, parts: Vec<Vec<u8>>) -> io::Result<()> {
+    parts.iter().try_for_each(|part| out.write_all(part))
+}
+
+fn decide_all(emit: &Emit, input: Input, sink: &mut Sink) -> io::Result<Summary> {
+    match input {
+        Input::Lines(reader) => lines(emit, reader, sink),
+        Input::Records(records) => records_in_chunks(emit, records, sink),
+    }
 }
 
 /// A run of whole NDJSON lines read from the input, and where each ends.
@@ -254,45 +289,62 @@ impl Chunk {
 }
 
 /// NDJSON: one thread reads chunks of lines while the pool decides the previous
-/// chunk, and the decisions are written in input order.
-fn lines(
-    emit: &Emit,
-    mut reader: Box<dyn BufRead + Send>,
-    out: &mut impl Write,
-) -> io::Result<Summary> {
+/// chunk (with one thread, reading and deciding take turns), and the decisions
+/// go to `sink` in input order.
+fn lines(emit: &Emit, mut reader: Box<dyn BufRead + Send>, sink: &mut Sink) -> io::Result<Summary> {
     let projection = Projection::new(emit.plan);
-    let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Chunk>>(1);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut first_line = 1;
-            loop {
-                let chunk = match Chunk::read(&mut reader, first_line) {
-                    Ok(Some(chunk)) => chunk,
-                    Ok(None) => return,
-                    Err(e) => {
-                        let _ = send.send(Err(e));
-                        return;
-                    }
-                };
-                first_line += chunk.ends.len();
-                if send.send(Ok(chunk)).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut summary = Summary::default();
-        for chunk in receive {
-            let chunk = chunk?;
-            let each = |bytes: &mut Vec<u8>, part: &mut Summary, (line, text): &(usize, &[u8])| {
-                emit.line(&projection, bytes, part, *line, text);
-            };
-            summary.merge(in_parallel(&chunk.lines(), each, out)?);
+    let mut summary = Summary::default();
+    let mut decide = |chunk: Chunk| -> io::Result<()> {
+        let each = |bytes: &mut Vec<u8>, part: &mut Summary, (line, text): &(usize, &[u8])| {
+            emit.line(&projection, bytes, part, *line, text);
+        };
+        let (parts, part) = in_parallel(&chunk.lines(), each);
+        summary.merge(part);
+        sink(parts)
+    };
+    if rayon::current_num_threads() == 1 {
+        let mut first_line = 1;
+        while let Some(chunk) = Chunk::read(&mut reader, first_line)? {
+            first_line += chunk.ends.len();
+            decide(chunk)?;
         }
-        Ok(summary)
-    })
+        return Ok(summary);
+    }
+    let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Chunk>>(1);
+    std::thread::scope(|scope| -> io::Result<()> {
+        scope.spawn(move || read_chunks(reader, &send));
+        for chunk in receive {
+            decide(chunk?)?;
+        }
+        Ok(())
+    })?;
+    Ok(summary)
 }
 
-fn records_in_chunks(emit: &Emit, records: Records, out: &mut impl Write) -> io::Result<Summary> {
+/// Reads chunk after chunk into `send` until the input ends, fails, or the
+/// receiver stops listening.
+fn read_chunks(
+    mut reader: Box<dyn BufRead + Send>,
+    send: &std::sync::mpsc::SyncSender<io::Result<Chunk>>,
+) {
+    let mut first_line = 1;
+    loop {
+        let chunk = match Chunk::read(&mut reader, first_line) {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return,
+            Err(e) => {
+                let _ = send.send(Err(e));
+                return;
+            }
+        };
+        first_line += chunk.ends.len();
+        if send.send(Ok(chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+fn records_in_chunks(emit: &Emit, records: Records, sink: &mut Sink) -> io::Result<Summary> {
     let mut summary = Summary::default();
     let mut records = records.peekable();
     while records.peek().is_some() {
@@ -300,18 +352,19 @@ fn records_in_chunks(emit: &Emit, records: Records, out: &mut impl Write) -> io:
         let each = |bytes: &mut Vec<u8>, part: &mut Summary, record: &Record| {
             emit.parsed(bytes, part, record)
         };
-        summary.merge(in_parallel(&chunk, each, out)?);
+        let (parts, part) = in_parallel(&chunk, each);
+        summary.merge(part);
+        sink(parts)?;
     }
     Ok(summary)
 }
 
-/// Decides `items` on all cores, a task of [`TASK`] items at a time, and writes
-/// the output of the tasks in order.
+/// Decides `items` on all cores, a task of [`TASK`] items at a time: the output
+/// of each task, in order, and the counts.
 fn in_parallel<T: Sync>(
     items: &[T],
     each: impl Fn(&mut Vec<u8>, &mut Summary, &T) + Sync,
-    out: &mut impl Write,
-) -> io::Result<Summary> {
+) -> (Vec<Vec<u8>>, Summary) {
     let parts: Vec<(Vec<u8>, Summary)> = items
         .par_chunks(TASK)
         .map(|task| {
@@ -323,11 +376,14 @@ fn in_parallel<T: Sync>(
         })
         .collect();
     let mut summary = Summary::default();
-    for (bytes, part) in parts {
-        out.write_all(&bytes)?;
-        summary.merge(part);
-    }
-    Ok(summary)
+    let bytes = parts
+        .into_iter()
+        .map(|(bytes, part)| {
+            summary.merge(part);
+            bytes
+        })
+        .collect();
+    (bytes, summary)
 }
 
 /// The outcome for one parsed record, as a person or a test reads it.
