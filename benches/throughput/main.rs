@@ -102,7 +102,7 @@ fn main() {
         large_rss / small_rss
     );
     for policy in ["benches/four-rules.policy", "policies"] {
-        let same = same_decisions(policy, &large_file, &dir.join("fast.out"));
+        let same = same_decisions(policy, &large_file, &output_dir().join("fast.out"));
         println!(
             "fast path equals serde_json::Value evaluation, {policy}: {same} records identical"
         );
@@ -186,7 +186,7 @@ fn akar_eval(policy: &str, listings: &Path, threads: Option<usize>) -> (f64, f64
         command.args(["--threads", &n.to_string()]);
     }
     let output = command
-        .stdout(File::create(std::env::temp_dir().join("akar-bench/akar.out")).unwrap())
+        .stdout(File::create(output_dir().join("akar.out")).unwrap())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -202,6 +202,17 @@ fn akar_eval(policy: &str, listings: &Path, threads: Option<usize>) -> (f64, f64
             .unwrap()
     };
     (number_before("listings/s"), number_before("MiB"))
+}
+
+/// Where outputs are written: memory (`/dev/shm`) where there is one, so that the
+/// kernel writing a previous run's output to disk does not slow the next run.
+fn output_dir() -> PathBuf {
+    let shm = PathBuf::from("/dev/shm");
+    if shm.is_dir() {
+        shm
+    } else {
+        std::env::temp_dir().join("akar-bench")
+    }
 }
 
 fn plan(policy: &str) -> Plan {

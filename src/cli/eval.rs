@@ -58,10 +58,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Bytes of NDJSON read per chunk, and records per chunk for other formats.
-const CHUNK_BYTES: usize = 4 << 20;
+const CHUNK_BYTES: usize = 8 << 20;
 const CHUNK_RECORDS: usize = 8192;
 /// Records per parallel task: large enough to amortise scheduling.
-const TASK: usize = 256;
+const TASK: usize = 128;
 
 pub fn run(args: &EvalArgs) -> Exit {
     let style = args.errors.style();
