@@ -48,7 +48,7 @@ fn main() {
     let floor = median(runs, || rate(large, || floor_parse(&large_file)));
     let reference = median(runs, || {
         rate(large, || {
-            reference_run(&large_file, &dir.join("reference.out"))
+            reference_run(&large_file, &output_dir().join("reference.out"))
         })
     });
     println!("| measurement | listings/s | vs floor | vs reference |");

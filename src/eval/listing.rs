@@ -11,8 +11,8 @@ use crate::plan::Plan;
 enum Slots<'a> {
     /// Values the projection parser already put in slots (`null` left out).
     Projected(&'a [Option<Json>]),
-    /// Values looked up in a whole JSON listing; inline up to this many fields.
-    Read(SmallVec<[Option<&'a Json>; 24]>),
+    /// Values looked up in a whole JSON listing (JSON arrays, CSV, the REPL).
+    Read(Vec<Option<&'a Json>>),
 }
 
 pub struct Listing<'a> {

@@ -112,7 +112,7 @@ impl Program {
             Op::True => true,
             Op::And(items) => {
                 for item in items.iter() {
-                    if !self.run(plan, item, frame) || frame.failed.is_some() {
+                    if !self.step(plan, item, frame) || frame.failed.is_some() {
                         return false;
                     }
                 }
@@ -120,7 +120,7 @@ impl Program {
             }
             Op::Or(items) => {
                 for item in items.iter() {
-                    if self.run(plan, item, frame) || frame.failed.is_some() {
+                    if self.step(plan, item, frame) || frame.failed.is_some() {
                         return true;
                     }
                 }
@@ -142,6 +142,19 @@ impl Program {
                     Err(fault) => frame.fail(plan.derived[*index].name.clone(), *fault),
                 }
             }
+        }
+    }
+
+    /// One item of an `and` or `or`: the commonest kind, a `match`-derived field
+    /// test, answered here without another call.
+    #[inline(always)]
+    fn step(&self, plan: &Plan, op: &Op, frame: &mut Frame) -> bool {
+        match op {
+            Op::DerivedIn(index, bits) => frame
+                .listing
+                .derived_id(*index)
+                .is_some_and(|id| has_bit(bits, id)),
+            op => self.run(plan, op, frame),
         }
     }
 
