@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use crate::eval::node::{Node, View};
 use crate::eval::{Decision, EvalError};
 use crate::input::Record;
 use crate::plan::{Plan, Rule};
@@ -193,18 +194,18 @@ impl JsonWriter {
         }
     }
 
-    pub fn write(
+    pub fn write<N: Node>(
         &self,
         out: &mut Vec<u8>,
         line: usize,
-        id: Option<&Json>,
+        id: Option<&N>,
         result: Result<&Decision, &str>,
     ) {
         out.extend_from_slice(b"{\"line\":");
         out.extend_from_slice(line.to_string().as_bytes());
-        if let Some(id) = id.filter(|id| id.is_string() || id.is_number()) {
+        if let Some(id) = id.filter(|id| matches!(id.view(), View::Str(_) | View::Number(_))) {
             out.extend_from_slice(b",\"id\":");
-            let _ = serde_json::to_writer(&mut *out, id);
+            out.extend_from_slice(id.to_json().as_bytes());
         }
         match result {
             Ok(decision) => {

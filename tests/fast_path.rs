@@ -41,7 +41,7 @@ fn both(
                 result.as_ref().map_err(String::as_str),
             );
         }
-        Err(error) => writer.write(&mut fast, line, None, Err(&error)),
+        Err(error) => writer.write(&mut fast, line, None::<&serde_json::Value>, Err(&error)),
     }
     let plain = match parse_object(text.as_bytes()) {
         Ok(json) => {

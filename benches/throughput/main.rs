@@ -229,12 +229,16 @@ fn eval_alone(policy: &str, path: &Path) -> f64 {
     const ROUNDS: usize = 200;
     let plan = plan(policy);
     let projection = Projection::new(&plan);
-    let mut parsed = Vec::with_capacity(LISTINGS);
+    let mut texts: Vec<Vec<u8>> = Vec::with_capacity(LISTINGS);
     lines(path, |_, bytes| {
-        if parsed.len() < LISTINGS {
-            parsed.push(projection.parse(bytes).unwrap());
+        if texts.len() < LISTINGS {
+            texts.push(bytes.to_vec());
         }
     });
+    let parsed: Vec<_> = texts
+        .iter()
+        .map(|text| projection.parse(text).unwrap())
+        .collect();
     let at = chrono::NaiveDate::parse_from_str(AT, "%Y-%m-%d").unwrap();
     let started = Instant::now();
     for _ in 0..ROUNDS {

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use super::{ErrorArgs, Exit, load_plan};
+use crate::eval::node::Node;
 use crate::eval::{Decision, Listing, decide, decide_listing};
 use crate::input::projection::Projection;
 use crate::input::{self, Input, InputFormat, Record, Records};
@@ -131,19 +132,22 @@ struct Emit<'p> {
 }
 
 impl Emit<'_> {
-    fn record(
+    fn record<N: Node>(
         &self,
         out: &mut Vec<u8>,
         summary: &mut Summary,
         line: usize,
-        id: Option<&Json>,
+        id: Option<&N>,
         result: Result<&Decision, &str>,
     ) {
         summary.count(result);
         match self.format {
             OutputFormat::Json => self.json.write(out, line, id, result),
             OutputFormat::Table => {
-                let outcome = Outcome::new(self.plan, line, id, result.map_err(str::to_string));
+                // Tables are for people, a few rows at a time: the id is copied.
+                let id: Option<Json> = id.and_then(|id| serde_json::from_str(&id.to_json()).ok());
+                let outcome =
+                    Outcome::new(self.plan, line, id.as_ref(), result.map_err(str::to_string));
                 out.extend_from_slice(table_row(&outcome).as_bytes());
             }
         }
@@ -174,7 +178,7 @@ impl Emit<'_> {
                     result.as_ref().map_err(String::as_str),
                 );
             }
-            Err(error) => self.record(out, summary, line, None, Err(&error)),
+            Err(error) => self.record(out, summary, line, None::<&Json>, Err(&error)),
         }
     }
 
@@ -190,7 +194,7 @@ impl Emit<'_> {
                     result.as_ref().map_err(String::as_str),
                 );
             }
-            Err(error) => self.record(out, summary, record.line, None, Err(error)),
+            Err(error) => self.record(out, summary, record.line, None::<&Json>, Err(error)),
         }
     }
 }

@@ -7,10 +7,10 @@
 //! boolean field holding something else, and a listing with one is evaluated in
 //! full, rule by rule, so that the error is reported where the rules meet it.
 
-use serde_json::Value as Json;
 use smallvec::SmallVec;
 
 use super::listing::Listing;
+use super::node::{Node, View};
 
 /// A first test shared by rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +91,7 @@ impl RuleIndex {
 
     /// The rules that cannot match `listing`; `None` when every rule must be
     /// evaluated (a boolean field holds something else: an error to report).
-    pub(super) fn skips(&self, listing: &Listing) -> Option<Skips> {
+    pub(super) fn skips<N: Node>(&self, listing: &Listing<N>) -> Option<Skips> {
         let mut skips = Skips::from_elem(0, self.words);
         let mut add = |mask: &[u64]| {
             skips
@@ -100,9 +100,9 @@ impl RuleIndex {
                 .for_each(|(skip, rule)| *skip |= rule)
         };
         for (slot, masks) in &self.bools {
-            match listing.field(*slot) {
-                Some(Json::Bool(true)) => add(&masks[0]),
-                Some(Json::Bool(false)) => add(&masks[1]),
+            match listing.field(*slot).map(Node::view) {
+                Some(View::Bool(true)) => add(&masks[0]),
+                Some(View::Bool(false)) => add(&masks[1]),
                 None => add(&masks[2]),
                 Some(_) => return None,
             }

@@ -4,26 +4,29 @@
 use serde_json::Value as Json;
 use smallvec::SmallVec;
 
+use super::node::Node;
 use super::value;
 use crate::plan::Plan;
 
 /// A listing's field values, by slot.
-enum Slots<'a> {
+enum Slots<'a, N> {
     /// Values the projection parser already put in slots (`null` left out).
-    Projected(&'a [Option<Json>]),
-    /// Values looked up in a whole JSON listing (JSON arrays, CSV, the REPL).
-    Read(Vec<Option<&'a Json>>),
+    Projected(&'a [Option<N>]),
+    /// Values looked up in a whole listing (JSON arrays, CSV, the REPL).
+    Read(Vec<Option<&'a N>>),
 }
 
-pub struct Listing<'a> {
-    slots: Slots<'a>,
+/// A listing, its values of type `N`: a whole `serde_json::Value`, or the
+/// borrowed [`super::node::Val`]s of the projection parser.
+pub struct Listing<'a, N = Json> {
+    slots: Slots<'a, N>,
     /// For each derived field, the index of its value in `Derived::values`.
     derived: SmallVec<[Option<u32>; 4]>,
 }
 
-impl<'a> Listing<'a> {
-    /// Reads the plan's fields from a whole JSON listing.
-    pub fn from_json(plan: &Plan, json: &'a Json) -> Self {
+impl<'a, N: Node> Listing<'a, N> {
+    /// Reads the plan's fields from a whole listing.
+    pub fn from_json(plan: &Plan, json: &'a N) -> Self {
         let slots = plan
             .fields
             .iter()
@@ -34,11 +37,11 @@ impl<'a> Listing<'a> {
 
     /// Takes the plan's fields from values already projected into slots (see
     /// [`crate::input::projection`]), where a missing or `null` field is `None`.
-    pub fn from_slots(plan: &Plan, values: &'a [Option<Json>]) -> Self {
+    pub fn from_slots(plan: &Plan, values: &'a [Option<N>]) -> Self {
         Self::with_derived(plan, Slots::Projected(values))
     }
 
-    fn with_derived(plan: &Plan, slots: Slots<'a>) -> Self {
+    fn with_derived(plan: &Plan, slots: Slots<'a, N>) -> Self {
         let mut listing = Listing {
             slots,
             derived: SmallVec::new(),
@@ -51,7 +54,7 @@ impl<'a> Listing<'a> {
         listing
     }
 
-    pub fn field(&self, slot: usize) -> Option<&'a Json> {
+    pub fn field(&self, slot: usize) -> Option<&'a N> {
         match &self.slots {
             Slots::Projected(values) => values.get(slot).and_then(Option::as_ref),
             Slots::Read(values) => values.get(slot).copied().flatten(),
@@ -68,7 +71,7 @@ impl<'a> Listing<'a> {
         plan.derived.get(index)?.values.get(id as usize)
     }
 
-    pub fn id(&self, plan: &Plan) -> Option<&'a Json> {
+    pub fn id(&self, plan: &Plan) -> Option<&'a N> {
         self.field(plan.id_slot)
     }
 }

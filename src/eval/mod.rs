@@ -6,6 +6,7 @@ pub mod explain;
 mod index;
 mod listing;
 pub mod money;
+pub mod node;
 pub mod program;
 pub mod value;
 
@@ -38,9 +39,9 @@ pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, 
 }
 
 /// Decides a listing already read into the plan's slots.
-pub fn decide_listing(
+pub fn decide_listing<N: node::Node>(
     plan: &Plan,
-    listing: &Listing,
+    listing: &Listing<N>,
     date: NaiveDate,
 ) -> Result<Decision, EvalError> {
     let mut frame = plan.program.frame(listing);

@@ -14,6 +14,7 @@ use smallvec::SmallVec;
 
 use super::index::{Lead, RuleIndex, Skips, has_bit};
 use super::listing::Listing;
+use super::node::{Node, View};
 use super::value::{self, Fault};
 use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
 use crate::syntax::ast::CmpOp;
@@ -85,16 +86,16 @@ impl Program {
     }
 
     /// The rules that cannot match `listing` (see [`RuleIndex`]).
-    pub(super) fn skips(&self, listing: &Listing) -> Option<Skips> {
+    pub(super) fn skips<N: Node>(&self, listing: &Listing<N>) -> Option<Skips> {
         self.index.skips(listing)
     }
 
     /// Whether rule `index` matches the listing.
-    pub(super) fn matches(
+    pub(super) fn matches<N: Node>(
         &self,
         plan: &Plan,
         index: usize,
-        frame: &mut Frame,
+        frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
         let hit = self.run(plan, &self.rules[index], frame);
         match frame.failed.take() {
@@ -107,7 +108,7 @@ impl Program {
     /// stops there (every enclosing `and`/`or` returns at once), so the first
     /// failure in evaluation order is the one reported, as in the plain walk; the
     /// result is a plain `bool` to keep each step cheap.
-    fn run(&self, plan: &Plan, op: &Op, frame: &mut Frame) -> bool {
+    fn run<N: Node>(&self, plan: &Plan, op: &Op, frame: &mut Frame<N>) -> bool {
         match op {
             Op::True => true,
             Op::And(items) => {
@@ -148,7 +149,7 @@ impl Program {
     /// One item of an `and` or `or`: the commonest kind, a `match`-derived field
     /// test, answered here without another call.
     #[inline(always)]
-    fn step(&self, plan: &Plan, op: &Op, frame: &mut Frame) -> bool {
+    fn step<N: Node>(&self, plan: &Plan, op: &Op, frame: &mut Frame<N>) -> bool {
         match op {
             Op::DerivedIn(index, bits) => frame
                 .listing
@@ -158,7 +159,7 @@ impl Program {
         }
     }
 
-    fn memo(&self, plan: &Plan, index: usize, frame: &mut Frame) -> bool {
+    fn memo<N: Node>(&self, plan: &Plan, index: usize, frame: &mut Frame<N>) -> bool {
         match frame.memo.get(index).copied().unwrap_or(UNKNOWN) {
             UNKNOWN => {
                 let result = self.run(plan, &self.memos[index], frame);
@@ -173,7 +174,7 @@ impl Program {
         }
     }
 
-    pub(super) fn frame<'l, 'a>(&self, listing: &'l Listing<'a>) -> Frame<'l, 'a> {
+    pub(super) fn frame<'l, 'a, N: Node>(&self, listing: &'l Listing<'a, N>) -> Frame<'l, 'a, N> {
         Frame {
             listing,
             memo: SmallVec::from_elem(UNKNOWN, self.memos.len()),
@@ -186,13 +187,13 @@ const UNKNOWN: u8 = 2;
 
 /// What one listing's evaluation remembers: the listing, the shared conditions
 /// already decided (`0` false, `1` true, [`UNKNOWN`]), and the first failure.
-pub(super) struct Frame<'l, 'a> {
-    listing: &'l Listing<'a>,
+pub(super) struct Frame<'l, 'a, N> {
+    listing: &'l Listing<'a, N>,
     memo: SmallVec<[u8; 32]>,
     failed: Option<Failed>,
 }
 
-impl Frame<'_, '_> {
+impl<N> Frame<'_, '_, N> {
     /// Records a failure (the first one stays) and gives the walk a result to
     /// unwind with.
     fn fail(&mut self, name: String, fault: Fault) -> bool {
@@ -203,18 +204,18 @@ impl Frame<'_, '_> {
     }
 }
 
-fn run_check(check: &Check, value: Option<&Json>, plan: &Plan) -> Result<bool, Box<Fault>> {
+fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<bool, Box<Fault>> {
     let Some(value) = value else {
         return Ok(matches!(check, Check::Missing));
     };
-    match (check, value) {
+    match (check, value.view()) {
         (Check::Missing, _) => Ok(false),
-        (Check::Text(text), Json::String(s)) => Ok(**text == **s),
-        (Check::Texts(set), Json::String(s)) => Ok(set.contains(s.as_str())),
-        (Check::Bool(b), Json::Bool(v)) => Ok(b == v),
-        (Check::Text(_) | Check::Texts(_), other) => Err(value::wrong(other, "text")),
-        (Check::Bool(_), other) => Err(value::wrong(other, "a boolean")),
-        (Check::Other(test), value) => value::apply(test, value, &plan.rates),
+        (Check::Text(text), View::Str(s)) => Ok(**text == *s),
+        (Check::Texts(set), View::Str(s)) => Ok(set.contains(s)),
+        (Check::Bool(b), View::Bool(v)) => Ok(*b == v),
+        (Check::Text(_) | Check::Texts(_), _) => Err(value::wrong(value, "text")),
+        (Check::Bool(_), _) => Err(value::wrong(value, "a boolean")),
+        (Check::Other(test), _) => value::apply(test, value, &plan.rates),
     }
 }
 

@@ -4,7 +4,8 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde_json::Value as Json;
+
+use super::node::{Node, View};
 
 use super::date::parse_listing_date;
 use super::money::{self, MoneyError};
@@ -32,64 +33,67 @@ pub enum Fault {
 type Result<T> = std::result::Result<T, Box<Fault>>;
 
 /// The value at a dotted path; `None` when absent or `null`.
-pub fn lookup<'a>(listing: &'a Json, segments: &[String]) -> Option<&'a Json> {
+pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N> {
     let mut at = listing;
     for segment in segments {
-        at = at.as_object()?.get(segment)?;
+        at = at.get(segment)?;
     }
-    (!at.is_null()).then_some(at)
+    (!matches!(at.view(), View::Null)).then_some(at)
 }
 
 /// The value a `match` derives from its field's value; `None` when nothing applies.
-pub fn derive<'a>(derived: &'a Derived, value: Option<&Json>) -> Option<&'a Json> {
+pub fn derive<'a, N: Node>(
+    derived: &'a Derived,
+    value: Option<&N>,
+) -> Option<&'a serde_json::Value> {
     derive_id(derived, value).and_then(|id| derived.values.get(id as usize))
 }
 
 /// As [`derive`], as an index into the derived field's values.
-pub fn derive_id(derived: &Derived, value: Option<&Json>) -> Option<u32> {
-    let found = match value? {
-        Json::String(s) => derived.arms.get(s.as_str()),
-        Json::Number(n) => {
+pub fn derive_id<N: Node>(derived: &Derived, value: Option<&N>) -> Option<u32> {
+    let found = match value?.view() {
+        View::Str(s) => derived.arms.get(s),
+        View::Number(n) => {
             number(n).and_then(|d| derived.arms.get(d.normalize().to_string().as_str()))
         }
-        Json::Bool(b) => derived.arms.get(if *b { "true" } else { "false" }),
+        View::Bool(b) => derived.arms.get(if b { "true" } else { "false" }),
         _ => None,
     };
     found.copied().or(derived.default)
 }
 
 /// Applies a test to a present value (missing values are handled by the caller).
-pub fn apply(test: &Test, value: &Json, rates: &Rates) -> Result<bool> {
+pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
     match test {
         Test::Missing => Ok(false),
         Test::Compare(op, literal) => compare(*op, value, literal, rates),
         Test::In(set) => member(value, set, rates),
         Test::Contains(needle) => contains(value, needle),
         Test::ContainsAny(set) => contains_any(value, set),
-        Test::StartsWith(needle) => match value {
-            Json::String(s) => Ok(lower_starts_with(s, &needle.lower)),
-            other => Err(wrong(other, "text")),
+        Test::StartsWith(needle) => match value.view() {
+            View::Str(s) => Ok(lower_starts_with(s, &needle.lower)),
+            _ => Err(wrong(value, "text")),
         },
-        Test::IsTrue => match value {
-            Json::Bool(b) => Ok(*b),
-            other => Err(wrong(other, "a boolean")),
+        Test::IsTrue => match value.view() {
+            View::Bool(b) => Ok(b),
+            _ => Err(wrong(value, "a boolean")),
         },
     }
 }
 
-fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bool> {
+fn compare<N: Node>(op: CmpOp, value: &N, literal: &Value, rates: &Rates) -> Result<bool> {
     let ordering = match literal {
-        Value::Text(t) => match value {
-            Json::String(s) => return Ok(s == t),
-            other => return Err(wrong(other, "text")),
+        Value::Text(t) => match value.view() {
+            View::Str(s) => return Ok(s == t),
+            _ => return Err(wrong(value, "text")),
         },
-        Value::Bool(b) => match value {
-            Json::Bool(v) => return Ok(v == b),
-            other => return Err(wrong(other, "a boolean")),
+        Value::Bool(b) => match value.view() {
+            View::Bool(v) => return Ok(v == *b),
+            _ => return Err(wrong(value, "a boolean")),
         },
-        Value::Number(n) => match value {
-            Json::Number(v) => number(v).ok_or_else(overflow)?.cmp(n),
-            other => return Err(wrong(other, "a number")),
+        Value::Number(n) => match value.view() {
+            View::Number(v) => number(v).ok_or_else(overflow)?.cmp(n),
+            _ => return Err(wrong(value, "a number")),
         },
         Value::Money(m) => {
             let (amount, currency) = listing_money(value, &m.currency)?;
@@ -98,15 +102,15 @@ fn compare(op: CmpOp, value: &Json, literal: &Value, rates: &Rates) -> Result<bo
                 MoneyError::Overflow => overflow(),
             })?
         }
-        Value::Date(d) => match value {
-            Json::String(s) => parse_listing_date(s)
+        Value::Date(d) => match value.view() {
+            View::Str(s) => parse_listing_date(s)
                 .ok_or_else(|| {
                     Box::new(Fault::BadDate {
                         found: describe(value),
                     })
                 })?
                 .cmp(d),
-            other => return Err(wrong(other, "a date")),
+            _ => return Err(wrong(value, "a date")),
         },
     };
     Ok(holds(op, ordering))
@@ -125,25 +129,29 @@ fn holds(op: CmpOp, ordering: Ordering) -> bool {
 
 /// A listing's money: `{"amount": 185000, "currency": "IDR"}`, or a plain number
 /// taken in the currency it is compared with.
-fn listing_money<'a>(value: &'a Json, default_currency: &'a str) -> Result<(Decimal, &'a str)> {
+fn listing_money<'a, N: Node>(
+    value: &'a N,
+    default_currency: &'a str,
+) -> Result<(Decimal, &'a str)> {
     const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
-    match value {
-        Json::Number(n) => Ok((number(n).ok_or_else(overflow)?, default_currency)),
-        Json::Object(fields) => match (fields.get("amount"), fields.get("currency")) {
-            (Some(Json::Number(n)), Some(Json::String(c))) => {
-                Ok((number(n).ok_or_else(overflow)?, c.as_str()))
-            }
+    match value.view() {
+        View::Number(n) => Ok((number(n).ok_or_else(overflow)?, default_currency)),
+        View::Object => match (
+            value.get("amount").map(Node::view),
+            value.get("currency").map(Node::view),
+        ) {
+            (Some(View::Number(n)), Some(View::Str(c))) => Ok((number(n).ok_or_else(overflow)?, c)),
             _ => Err(wrong(value, EXPECTED)),
         },
-        other => Err(wrong(other, EXPECTED)),
+        _ => Err(wrong(value, EXPECTED)),
     }
 }
 
-fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
-    if let Json::String(s) = value
+fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
+    if let View::Str(s) = value.view()
         && (!set.texts.is_empty() || set.others.is_empty())
     {
-        return Ok(set.texts.contains(s.as_str()));
+        return Ok(set.texts.contains(s));
     }
     if set.others.is_empty() {
         return Err(wrong(value, "text"));
@@ -156,9 +164,9 @@ fn member(value: &Json, set: &ValueSet, rates: &Rates) -> Result<bool> {
     Ok(false)
 }
 
-fn contains_any(value: &Json, set: &NeedleSet) -> Result<bool> {
-    match (value, &set.automaton) {
-        (Json::String(s), Some(automaton)) => Ok(automaton.is_match(s)),
+fn contains_any<N: Node>(value: &N, set: &NeedleSet) -> Result<bool> {
+    match (value.view(), &set.automaton) {
+        (View::Str(s), Some(automaton)) => Ok(automaton.is_match(s)),
         _ => {
             for needle in set.iter() {
                 if contains(value, needle)? {
@@ -170,13 +178,13 @@ fn contains_any(value: &Json, set: &NeedleSet) -> Result<bool> {
     }
 }
 
-fn contains(value: &Json, needle: &Needle) -> Result<bool> {
-    match value {
-        Json::String(s) => Ok(lower_contains(s, &needle.lower)),
-        Json::Array(items) => Ok(items
+fn contains<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
+    match value.view() {
+        View::Str(s) => Ok(lower_contains(s, &needle.lower)),
+        View::Array(items) => Ok(items
             .iter()
-            .any(|i| i.as_str() == Some(needle.exact.as_str()))),
-        other => Err(wrong(other, "text or a list")),
+            .any(|i| matches!(i.view(), View::Str(s) if s == needle.exact))),
+        _ => Err(wrong(value, "text or a list")),
     }
 }
 
@@ -217,7 +225,7 @@ fn overflow() -> Box<Fault> {
     Box::new(Fault::Overflow)
 }
 
-pub(crate) fn wrong(value: &Json, expected: &'static str) -> Box<Fault> {
+pub(crate) fn wrong<N: Node>(value: &N, expected: &'static str) -> Box<Fault> {
     Box::new(Fault::WrongType {
         found: describe(value),
         expected,
@@ -225,16 +233,16 @@ pub(crate) fn wrong(value: &Json, expected: &'static str) -> Box<Fault> {
 }
 
 /// How a listing's value reads in an error: its kind and, if short, the value.
-pub fn describe(value: &Json) -> String {
-    let kind = match value {
-        Json::Null => return "null".into(),
-        Json::Bool(_) => "the boolean",
-        Json::Number(_) => "the number",
-        Json::String(_) => "the string",
-        Json::Array(_) => return "a list".into(),
-        Json::Object(_) => return "an object".into(),
+pub fn describe<N: Node>(value: &N) -> String {
+    let kind = match value.view() {
+        View::Null => return "null".into(),
+        View::Bool(_) => "the boolean",
+        View::Number(_) => "the number",
+        View::Str(_) => "the string",
+        View::Array(_) => return "a list".into(),
+        View::Object => return "an object".into(),
     };
-    let text = value.to_string();
+    let text = value.to_json();
     if text.len() > 40 {
         format!("{kind} {}…", &text[..text.floor_char_boundary(40)])
     } else {

@@ -7,9 +7,9 @@
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value as Json;
 
 use super::parse_object;
+use crate::eval::node::Val;
 use crate::eval::value::lookup;
 use crate::plan::Plan;
 
@@ -64,7 +64,7 @@ impl Projection {
     }
 
     /// The slots of one NDJSON line, or why the line is not a listing.
-    pub fn parse(&self, bytes: &[u8]) -> Result<Vec<Option<Json>>, String> {
+    pub fn parse<'a>(&self, bytes: &'a [u8]) -> Result<Vec<Option<Val<'a>>>, String> {
         let mut slots = vec![None; self.slots];
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let seed = NodeSeed {
@@ -93,12 +93,12 @@ impl Projection {
 
 /// Reads one value at `node`: an object's wanted keys into slots, the rest skipped.
 /// Yields whether the value was an object.
-struct NodeSeed<'s> {
+struct NodeSeed<'s, 'de> {
     node: &'s Node,
-    slots: &'s mut [Option<Json>],
+    slots: &'s mut [Option<Val<'de>>],
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, 'de> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
@@ -106,7 +106,7 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for NodeSeed<'_> {
+impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -120,8 +120,8 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                     slot: Some(slot), ..
                 }) => {
                     // `null` is missing: leave the slot empty, as a lookup would.
-                    let value = map.next_value::<Json>()?;
-                    self.slots[*slot] = (!value.is_null()).then_some(value);
+                    let value = map.next_value::<Val<'de>>()?;
+                    self.slots[*slot] = (value != Val::Null).then_some(value);
                 }
                 Some(node) => {
                     map.next_value_seed(NodeSeed {

@@ -1,0 +1,216 @@
+//! A listing's values as the evaluator sees them, whatever they were read into:
+//! a whole `serde_json::Value`, or the borrowed [`Val`] the projection parser
+//! builds without copying strings out of the input line.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value as Json};
+
+/// What a value is, borrowed.
+pub enum View<'n, N> {
+    Null,
+    Bool(bool),
+    Number(&'n Number),
+    Str(&'n str),
+    Array(&'n [N]),
+    Object,
+}
+
+/// A JSON-like value the evaluator can test.
+pub trait Node: Sized {
+    fn view(&self) -> View<'_, Self>;
+    /// An object's field; the last one when a key appears twice, as JSON readers do.
+    fn get(&self, key: &str) -> Option<&Self>;
+    /// The value as JSON text.
+    fn to_json(&self) -> String;
+}
+
+impl Node for Json {
+    fn view(&self) -> View<'_, Json> {
+        match self {
+            Json::Null => View::Null,
+            Json::Bool(b) => View::Bool(*b),
+            Json::Number(n) => View::Number(n),
+            Json::String(s) => View::Str(s),
+            Json::Array(items) => View::Array(items),
+            Json::Object(_) => View::Object,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Json> {
+        self.as_object()?.get(key)
+    }
+
+    fn to_json(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A JSON value whose strings borrow from the text it was read from where they
+/// can (no escapes), so reading a listing copies nothing it does not have to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Str(Cow<'a, str>),
+    Array(Vec<Val<'a>>),
+    Object(Vec<(Cow<'a, str>, Val<'a>)>),
+}
+
+impl Node for Val<'_> {
+    fn view(&self) -> View<'_, Self> {
+        match self {
+            Val::Null => View::Null,
+            Val::Bool(b) => View::Bool(*b),
+            Val::Number(n) => View::Number(n),
+            Val::Str(s) => View::Str(s),
+            Val::Array(items) => View::Array(items),
+            Val::Object(_) => View::Object,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Val::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn to_json(&self) -> String {
+        match self {
+            Val::Null => "null".into(),
+            Val::Bool(b) => b.to_string(),
+            Val::Number(n) => n.to_string(),
+            Val::Str(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
+            Val::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(Node::to_json)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            Val::Object(fields) => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{}:{}",
+                            serde_json::to_string(k.as_ref()).unwrap_or_default(),
+                            v.to_json()
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValVisitor)
+    }
+}
+
+struct ValVisitor;
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Val<'de>, E> {
+        Ok(Val::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Val<'de>, E> {
+        Ok(Val::Number(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Val<'de>, E> {
+        Ok(Number::from_f64(n).map_or(Val::Null, Val::Number))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(s)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Val::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            fields.push((key, map.next_value()?));
+        }
+        Ok(Val::Object(fields))
+    }
+}
+
+/// An object key, borrowed where it can be.
+pub(crate) struct KeyText;
+
+impl<'de> DeserializeSeed<'de> for KeyText {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyText {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(s))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Node, Val};
+
+    #[test]
+    fn reads_json_borrowing_what_it_can() {
+        let text = r#"{"a": "plain", "b": "esc\"aped", "c": [1, 2.5, true, null], "a": "last"}"#;
+        let value: Val = serde_json::from_str(text).unwrap();
+        let full: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            value.get("a").map(Node::to_json),
+            full.get("a").map(Node::to_json)
+        );
+        assert_eq!(
+            value.get("c").map(Node::to_json),
+            Some("[1,2.5,true,null]".to_string())
+        );
+        assert!(
+            matches!(value.get("b"), Some(Val::Str(std::borrow::Cow::Owned(s))) if s == "esc\"aped")
+        );
+    }
+}
