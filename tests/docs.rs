@@ -3,27 +3,13 @@
 //! code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::policy_blocks;
+
 use akar::Sources;
 use akar::check::check_sources;
 use akar::cli::test::run_case;
 use akar::diagnostics::{Style, render_all};
-
-fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
-    let mut blocks = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (index, line) in markdown.lines().enumerate() {
-        match &mut current {
-            None if line.trim_start() == "```policy" => current = Some((index + 1, String::new())),
-            Some(_) if line.trim_start().starts_with("```") => blocks.extend(current.take()),
-            Some((_, text)) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
-}
 
 fn check_document(path: &str) -> usize {
     let markdown = std::fs::read_to_string(path).unwrap();

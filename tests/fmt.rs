@@ -6,8 +6,11 @@
 //!   formats to a text that reads back as the same tree and formats to itself;
 //! - the command line: `--check`, rewriting in place, stdin, errors and exit codes.
 
+mod common;
+use common::{akar, policy_blocks, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use akar::fmt::{FmtError, format};
 use akar::syntax::parse;
@@ -52,24 +55,6 @@ fn policy_files(dir: &Path, found: &mut Vec<PathBuf>) {
             found.push(path);
         }
     }
-}
-
-/// The ```policy blocks of a markdown file, with the line each starts on.
-fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
-    let mut blocks = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (index, line) in markdown.lines().enumerate() {
-        match &mut current {
-            None if line.trim_start() == "```policy" => current = Some((index + 1, String::new())),
-            Some(_) if line.trim_start().starts_with("```") => blocks.extend(current.take()),
-            Some((_, text)) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
 }
 
 // ================================================================ snapshots
@@ -239,30 +224,6 @@ fn a_file_with_syntax_errors_is_refused_with_them() {
 const MESSY: &str =
     "let   protected=[fashion,culinary,craft]\nblock import where cluster in protected // closed\n";
 const TIDY: &str = "let protected = [fashion, culinary, craft]\n\nblock import where cluster in protected  // closed\n";
-
-fn akar(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akar"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akar runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    child.wait_with_output().expect("akar ends")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()

@@ -3,8 +3,10 @@
 //! (the language), 4 (decisions) and 5 (the command line), written with small
 //! helpers so that each test reads like the sentence it checks.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{akar, stdout};
+
+use std::process::Output;
 
 use akar::Sources;
 use akar::check::check_sources;
@@ -1192,31 +1194,6 @@ rule open
 }
 
 // ================================================================ section 5
-
-/// Runs `akar` in `dir` with `stdin` and returns what it wrote.
-fn akar(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akar"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akar runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    child.wait_with_output().expect("akar ends")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8")
-}
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("utf-8")
