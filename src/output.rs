@@ -103,7 +103,7 @@ pub fn reason(rule: &Rule) -> String {
 }
 
 /// Counts by decision.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub block: usize,
     pub flag: usize,

@@ -279,6 +279,19 @@ fn error_format_json_covers_unreadable_files_and_failing_evals() {
 }
 
 #[test]
+fn error_format_json_gives_the_eval_summary_as_json_too() {
+    let dir = folder(&[("akar.policy", POLICY), ("listings.ndjson", LISTINGS)]);
+    let run = eval(dir.path(), "listings.ndjson", &["--error-format", "json"]);
+    assert_eq!(run.code, Some(0));
+    let lines = json_lines(&run.stderr);
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert_eq!(
+        lines[0]["summary"],
+        serde_json::json!({"block": 1, "flag": 1, "allow": 1, "error": 1})
+    );
+}
+
+#[test]
 fn error_format_json_on_a_clean_check_writes_nothing() {
     let dir = folder(&[("akar.policy", POLICY)]);
     let run = akar(

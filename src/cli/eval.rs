@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use super::{ErrorArgs, Exit, load_plan};
+use crate::diagnostics::ErrorFormat;
 use crate::eval::node::Node;
 use crate::eval::{Decision, Listing, decide, decide_listing};
 use crate::input::projection::Projection;
@@ -87,6 +88,11 @@ pub fn run(args: &EvalArgs) -> Exit {
         Err(_) => evaluate(&plan, input, args),
     };
     match result {
+        Ok(summary) if style.format == ErrorFormat::Json => {
+            // Tools reading stderr as JSON lines get the counts as one.
+            eprintln!("{}", serde_json::json!({ "summary": summary }));
+            Exit::Ok
+        }
         Ok(summary) => {
             eprintln!("akar: {summary}");
             if args.stats {
