@@ -310,7 +310,39 @@ fn leads(op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
             found.push(Lead::Derived(*index, bits.clone()));
             true
         }
-        _ => false,
+        other => {
+            // An `or` of derived-field tests is not a first test itself, but the
+            // listing's derived value can still rule it out.
+            if let Some((index, bits)) = gate(other, memos) {
+                found.push(Lead::Derived(index, bits));
+            }
+            false
+        }
+    }
+}
+
+/// The values of one derived field outside which `op` is false, found without
+/// evaluating anything that could fail: its first test, or every branch's.
+fn gate(op: &Op, memos: &[Op]) -> Option<(usize, Box<[u64]>)> {
+    match op {
+        Op::DerivedIn(index, bits) => Some((*index, bits.clone())),
+        Op::Memo(index) => gate(&memos[*index], memos),
+        Op::And(items) => gate(items.first()?, memos),
+        Op::Or(items) => {
+            let mut branches = items.iter().map(|item| gate(item, memos));
+            let (index, mut bits) = branches.next()??;
+            for branch in branches {
+                let (other, more) = branch?;
+                if other != index {
+                    return None;
+                }
+                bits.iter_mut()
+                    .zip(more.iter())
+                    .for_each(|(bit, extra)| *bit |= extra);
+            }
+            Some((index, bits))
+        }
+        _ => None,
     }
 }
 
