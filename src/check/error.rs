@@ -89,6 +89,19 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("the rates reaching `{currency}` are too large or too small to compare money exactly")]
+    #[diagnostic(
+        code(akar::check::inexact_rates),
+        help(
+            "akar compares money in decimals of up to 28 places and about 7.9e28; declare rates between currencies of closer value"
+        )
+    )]
+    InexactRates {
+        currency: String,
+        #[label("this rate, chained with the others, leaves that range")]
+        span: Span,
+    },
+
     #[error("a rate must be positive")]
     #[diagnostic(
         code(akar::check::bad_rate),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{CheckError, Checker};
+use crate::eval::money::exact_mul;
 use crate::plan::{Rates, Worth};
 use crate::source::FileId;
 use crate::syntax::{Span, ast};
@@ -96,34 +97,40 @@ impl Checker<'_> {
     /// closing a cycle agree with the worth already derived.
     fn spread(&mut self, rates: &mut Rates, edges: &[Edge], group: usize) {
         let mut changed = true;
+        let mut inexact = vec![false; edges.len()];
         while changed {
             changed = false;
-            for edge in edges {
+            for (at, edge) in edges.iter().enumerate() {
                 let from = rates.worth.get(&edge.from).copied();
                 let to = rates.worth.get(&edge.to).copied();
-                match (from, to) {
-                    (Some(f), None) if f.group == group => {
-                        // worth(to) = worth(from) / amount
-                        let to = Worth {
-                            group,
-                            num: f.num,
-                            den: f.den * edge.amount,
-                        };
-                        rates.worth.insert(edge.to.clone(), to);
-                        changed = true;
+                let (currency, worth) = match (from, to) {
+                    // worth(to) = worth(from) / amount
+                    (Some(f), None) if f.group == group => (
+                        &edge.to,
+                        exact_mul(f.den, edge.amount).map(|den| Worth { den, ..f }),
+                    ),
+                    // worth(from) = amount * worth(to)
+                    (None, Some(t)) if t.group == group => (
+                        &edge.from,
+                        exact_mul(edge.amount, t.num).map(|num| Worth { num, ..t }),
+                    ),
+                    _ => continue,
+                };
+                let Some(worth) = worth else {
+                    if !std::mem::replace(&mut inexact[at], true) {
+                        let currency = currency.clone();
+                        self.error_in(
+                            edge.file,
+                            CheckError::InexactRates {
+                                currency,
+                                span: edge.span,
+                            },
+                        );
                     }
-                    (None, Some(t)) if t.group == group => {
-                        // worth(from) = amount * worth(to)
-                        let from = Worth {
-                            group,
-                            num: edge.amount * t.num,
-                            den: t.den,
-                        };
-                        rates.worth.insert(edge.from.clone(), from);
-                        changed = true;
-                    }
-                    _ => {}
-                }
+                    continue;
+                };
+                rates.worth.insert(currency.clone(), worth);
+                changed = true;
             }
         }
         for edge in edges {
@@ -179,10 +186,8 @@ fn pair_key(a: &str, b: &str) -> (String, String) {
 /// worth(from) == amount * worth(to), cross-multiplied.
 fn agrees(from: Worth, to: Worth, amount: Decimal) -> bool {
     match (
-        from.num.checked_mul(to.den),
-        amount
-            .checked_mul(to.num)
-            .and_then(|x| x.checked_mul(from.den)),
+        exact_mul(from.num, to.den),
+        exact_mul(amount, to.num).and_then(|x| exact_mul(x, from.den)),
     ) {
         (Some(left), Some(right)) => left == right,
         _ => false,

@@ -31,7 +31,9 @@ pub enum EvalError {
         rule: String,
     },
 
-    #[error("field `{field}`: the amount is too large to compare exactly (rule `{rule}`)")]
+    #[error(
+        "field `{field}` holds a number too large or too precise to compare exactly (akar's decimals have at most 28 places and reach about 7.9e28), in rule `{rule}`"
+    )]
     Overflow { field: String, rule: String },
 
     #[error("the record is not a JSON object")]

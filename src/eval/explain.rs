@@ -277,7 +277,9 @@ fn fault_message(field: &str, fault: Fault) -> String {
         Fault::NoRate { from, to } => format!(
             "no rate converts `{from}` to `{to}` (field `{field}`); declare one with `rate {from} = ... {to}`"
         ),
-        Fault::Overflow => format!("field `{field}`: the amount is too large to compare exactly"),
+        Fault::Overflow => {
+            format!("field `{field}` holds a number too large or too precise to compare exactly")
+        }
     }
 }
 

@@ -76,6 +76,9 @@ pub fn conversions(rates: &Rates, literal: &Money) -> Vec<(String, Decimal, Deci
         ) else {
             continue;
         };
+        if den.is_zero() {
+            continue;
+        }
         let (num, den) = if (num % den).is_zero() {
             (num / den, Decimal::ONE)
         } else {
@@ -86,9 +89,19 @@ pub fn conversions(rates: &Rates, literal: &Money) -> Vec<(String, Decimal, Deci
     out
 }
 
+/// `a * b`, if it is exact: `None` when the product overflows or would need
+/// more than the 28 decimal places a `Decimal` holds (it would be rounded).
+pub fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b) = (a.normalize(), b.normalize());
+    if a.scale() + b.scale() > 28 {
+        return None;
+    }
+    a.checked_mul(b)
+}
+
 fn mul(factors: &[Decimal]) -> Result<Decimal, MoneyError> {
     factors.iter().try_fold(Decimal::ONE, |acc, f| {
-        acc.checked_mul(*f).ok_or(MoneyError::Overflow)
+        exact_mul(acc, *f).ok_or(MoneyError::Overflow)
     })
 }
 

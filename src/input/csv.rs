@@ -71,14 +71,23 @@ fn insert(object: &mut Map<String, Json>, path: &[String], value: Json) -> Resul
     let Some((last, parents)) = path.split_last() else {
         return Ok(());
     };
+    let clash = || {
+        format!(
+            "column `{}` is both a value and a group of columns",
+            path.join(".")
+        )
+    };
     let mut at = object;
     for segment in parents {
         let entry = at
             .entry(segment.clone())
             .or_insert_with(|| Json::Object(Map::new()));
-        at = entry
-            .as_object_mut()
-            .ok_or_else(|| format!("column `{}` is both a value and a group", path.join(".")))?;
+        at = entry.as_object_mut().ok_or_else(clash)?;
+    }
+    // A value where dotted columns already made a group is the same clash, the
+    // other way round; either order is an error, never a silent loss.
+    if at.get(last).is_some_and(Json::is_object) {
+        return Err(clash());
     }
     at.insert(last.clone(), value);
     Ok(())

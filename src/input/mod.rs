@@ -69,16 +69,18 @@ pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, Inpu
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let extension = Path::new(path).extension().map(|e| e.to_ascii_lowercase());
-    let format = match (format, extension.as_ref().and_then(|e| e.to_str())) {
+    let kind = match (format, extension.as_ref().and_then(|e| e.to_str())) {
         (Some(f), _) => f,
         (None, Some("csv")) => InputFormat::Csv,
         (None, Some("json")) => InputFormat::Json,
         (None, _) => InputFormat::Ndjson,
     };
     let first = first_byte(&mut reader).map_err(fail)?;
-    Ok(match (format, first) {
+    // `[` means a JSON array unless NDJSON was asked for by name.
+    let asked_ndjson = format == Some(InputFormat::Ndjson);
+    Ok(match (kind, first) {
         (InputFormat::Csv, _) => Input::Records(csv::records(reader)),
-        (_, Some(b'[')) => Input::Records(json_array(reader)),
+        (_, Some(b'[')) if !asked_ndjson => Input::Records(json_array(reader)),
         (InputFormat::Json, _) => Input::Records(json_stream(reader)),
         (InputFormat::Ndjson, _) => Input::Lines(Box::new(reader)),
     })

@@ -1,12 +1,17 @@
 //! Reading only what the policy reads: an NDJSON line is parsed into the plan's
 //! field slots, and every other value is skipped without being built.
 //!
-//! serde_json still checks the whole line, so a malformed line is rejected exactly
-//! as a full parse would reject it (its message comes from the full parse).
+//! Skipping a value unread checks less than a full parse does (UTF-8, escapes,
+//! number range, nesting depth). A quick look at the line's bytes finds the rare
+//! lines where that could matter, and those are checked in full, so a line is
+//! rejected exactly when a full parse would reject it, with the full parse's
+//! message.
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::parse_object;
 use crate::eval::node::Val;
@@ -27,6 +32,9 @@ pub struct Projection {
 struct Node {
     slot: Option<usize>,
     children: Vec<(String, Node)>,
+    /// Every slot below this node: emptied when its key appears again, since the
+    /// last value of a repeated key is the one that counts.
+    below: Vec<usize>,
 }
 
 impl Projection {
@@ -59,6 +67,7 @@ impl Projection {
                 }
             };
             node = &mut node.children[index].1;
+            node.below.push(slot);
         }
         node.slot = Some(slot);
     }
@@ -71,11 +80,13 @@ impl Projection {
             node: &self.root,
             slots: &mut slots,
         };
-        match seed
+        let read = seed
             .deserialize(&mut de)
-            .and_then(|was_object| de.end().map(|()| was_object))
-        {
-            Ok(true) => {
+            .and_then(|was_object| de.end().map(|()| was_object));
+        let checked = read.is_ok_and(|was_object| was_object)
+            && (!needs_full_check(bytes) || full_check(bytes));
+        match checked {
+            true => {
                 for (slot, enclosing, rest) in &self.nested {
                     slots[*slot] = slots[*enclosing]
                         .as_ref()
@@ -84,7 +95,7 @@ impl Projection {
                 }
                 Ok(slots)
             }
-            _ => Err(parse_object(bytes)
+            false => Err(parse_object(bytes)
                 .err()
                 .unwrap_or_else(|| "invalid listing".into())),
         }
@@ -124,6 +135,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
                     self.slots[*slot] = (value != Val::Null).then_some(value);
                 }
                 Some(node) => {
+                    for slot in &node.below {
+                        self.slots[*slot] = None;
+                    }
                     map.next_value_seed(NodeSeed {
                         node,
                         slots: &mut *self.slots,
@@ -182,5 +196,75 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 
     fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
         Ok(self.0.children.iter().position(|(k, _)| k == key))
+    }
+}
+
+/// Whether a line holds anything a full parse rejects and skipping does not
+/// notice: bytes that are not UTF-8, a `\u` escape (a surrogate alone?), nesting
+/// past serde_json's limit. Nearly every listing has none, and these tests run at
+/// memory speed; a line that might is checked in full.
+///
+/// Numbers are the one thing not looked at: a number too large for a double
+/// (`1e400`) is valid JSON that a full parse cannot hold; skipped unread, it does
+/// not stop the listing being decided (README, "Speed").
+fn needs_full_check(bytes: &[u8]) -> bool {
+    (!bytes.is_ascii() && std::str::from_utf8(bytes).is_err())
+        || memchr::memmem::find(bytes, b"\\u").is_some()
+        || memchr::memchr2_iter(b'[', b'{', bytes).nth(100).is_some()
+}
+
+/// The full parse's verdict on a line, without building it.
+fn full_check(bytes: &[u8]) -> bool {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    Skip::deserialize(&mut de).and_then(|_| de.end()).is_ok()
+}
+
+/// A value the policy does not read, read only to be checked: going through
+/// `deserialize_any` makes serde_json decode its strings and escapes, parse its
+/// numbers and count its depth, as a full parse does (skipping it unread would
+/// accept lines a full parse rejects).
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
     }
 }
