@@ -255,19 +255,6 @@ pub enum Value {
     Bool(bool),
 }
 
-impl Value {
-    /// How the value reads in a message.
-    pub fn describe(&self) -> String {
-        match self {
-            Value::Text(t) => format!("\"{t}\""),
-            Value::Number(n) => n.to_string(),
-            Value::Money(m) => format!("{} {}", m.amount, m.currency),
-            Value::Date(d) => d.to_string(),
-            Value::Bool(b) => b.to_string(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Money {
     pub amount: Decimal,

@@ -17,7 +17,7 @@ impl<'a> Checker<'a> {
             ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
             ast::CondKind::Bare(expr) => self.bare(expr),
             ast::CondKind::Test(subject, test) => match self.operand(subject) {
-                Some(operand) => self.test(operand, test, cond.span),
+                Some(operand) => self.test(operand, test),
                 None => Cond::True,
             },
         }
@@ -139,7 +139,7 @@ impl<'a> Checker<'a> {
         Some(Operand::Field(field_path(path)))
     }
 
-    fn test(&mut self, operand: Operand, test: &ast::Test, span: Span) -> Cond {
+    fn test(&mut self, operand: Operand, test: &ast::Test) -> Cond {
         let typed = match test {
             ast::Test::IsMissing => Some(Test::Missing),
             ast::Test::IsPresent => return Cond::Not(Box::new(Cond::Test(operand, Test::Missing))),
@@ -164,7 +164,6 @@ impl<'a> Checker<'a> {
                 .needles(rhs)
                 .map(|n| Test::ContainsAny(NeedleSet::new(n))),
         };
-        let _ = span;
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
     }
 
