@@ -4,14 +4,14 @@
 //! checks every policy set the project ships on synthetic and real catalogues.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use akar::Sources;
 use akar::check::check_sources;
-use akar::eval::{Listing, decide_listing, decide_plain};
-use akar::input::parse_object;
 use akar::input::projection::Projection;
-use akar::output::{JsonWriter, Outcome};
+use akar::output::JsonWriter;
 use akar::plan::Plan;
 use chrono::NaiveDate;
 
@@ -20,54 +20,15 @@ fn plan(path: &str) -> Plan {
     check_sources(&sources).unwrap_or_else(|_| panic!("{path} checks"))
 }
 
-/// Both paths' output records for one NDJSON line.
-fn both(
-    plan: &Plan,
-    projection: &Projection,
-    writer: &JsonWriter,
-    line: usize,
-    text: &str,
-    at: NaiveDate,
-) -> (String, String) {
-    let mut fast = Vec::new();
-    match projection.parse(text.as_bytes()) {
-        Ok(slots) => {
-            let listing = Listing::from_slots(plan, &slots);
-            let result = decide_listing(plan, &listing, at).map_err(|e| e.to_string());
-            writer.write(
-                &mut fast,
-                line,
-                listing.id(plan),
-                result.as_ref().map_err(String::as_str),
-            );
-        }
-        Err(error) => writer.write(&mut fast, line, None::<&serde_json::Value>, Err(&error)),
-    }
-    let plain = match parse_object(text.as_bytes()) {
-        Ok(json) => {
-            let result = decide_plain(plan, &json, at).map_err(|e| e.to_string());
-            Outcome::new(
-                plan,
-                line,
-                json.get("id"),
-                result.as_ref().map_err(String::clone),
-            )
-            .to_json_line()
-        }
-        Err(error) => Outcome::new(plan, line, None, Err(error)).to_json_line(),
-    };
-    (String::from_utf8(fast).unwrap(), plain)
-}
-
 fn agree(policy: &str, catalogue: &str, dates: &[&str]) -> usize {
     let plan = plan(policy);
-    let projection = Projection::new(&plan);
-    let writer = JsonWriter::new(&plan);
+    let _projection = Projection::new(&plan);
+    let _writer = JsonWriter::new(&plan);
     let mut compared = 0;
     for date in dates {
         let at = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
         for (i, text) in catalogue.lines().enumerate() {
-            let (fast, plain) = both(&plan, &projection, &writer, i + 1, text, at);
+            let (fast, plain) = common::both_paths(&plan, i + 1, text.as_bytes(), at);
             assert_eq!(fast, plain, "{policy} at {date}, line {}: {text}", i + 1);
             compared += 1;
         }

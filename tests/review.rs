@@ -9,10 +9,7 @@ use std::path::Path;
 
 use akar::Sources;
 use akar::check::check_sources;
-use akar::eval::{Listing, decide, decide_listing, decide_plain};
-use akar::input::parse_object;
-use akar::input::projection::Projection;
-use akar::output::{JsonWriter, Outcome};
+use akar::eval::decide;
 use akar::plan::Plan;
 use chrono::NaiveDate;
 use common::{akar, stdout};
@@ -30,46 +27,11 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
 }
 
-/// Both paths' output records for one NDJSON line (as `tests/fast_path.rs`).
-fn both(plan: &Plan, bytes: &[u8]) -> (String, String) {
-    let projection = Projection::new(plan);
-    let writer = JsonWriter::new(plan);
-    let line = 1;
-    let mut fast = Vec::new();
-    match projection.parse(bytes) {
-        Ok(slots) => {
-            let listing = Listing::from_slots(plan, &slots);
-            let result = decide_listing(plan, &listing, day()).map_err(|e| e.to_string());
-            writer.write(
-                &mut fast,
-                line,
-                listing.id(plan),
-                result.as_ref().map_err(String::as_str),
-            );
-        }
-        Err(error) => writer.write(&mut fast, line, None::<&serde_json::Value>, Err(&error)),
-    }
-    let plain = match parse_object(bytes) {
-        Ok(json) => {
-            let result = decide_plain(plan, &json, day()).map_err(|e| e.to_string());
-            Outcome::new(
-                plan,
-                line,
-                json.get("id"),
-                result.as_ref().map_err(String::clone),
-            )
-            .to_json_line()
-        }
-        Err(error) => Outcome::new(plan, line, None, Err(error)).to_json_line(),
-    };
-    (String::from_utf8(fast).unwrap(), plain)
-}
-
 /// Asserts that both paths give the same record for every line.
 fn agree(policy: &str, lines: &[&[u8]]) -> usize {
     let plan = plan_of(policy);
     for bytes in lines {
-        let (fast, plain) = both(&plan, bytes);
+        let (fast, plain) = common::both_paths(&plan, 1, bytes, day());
         assert_eq!(
             fast,
             plain,
@@ -409,7 +371,7 @@ fn a_wrong_type_in_a_first_test_is_reported_not_skipped() {
         br#"{"cross_border":"false","cluster":"fashion"}"#.as_slice(),
         br#"{"cross_border":0,"cluster":"fashion"}"#.as_slice(),
     ] {
-        let (fast, plain) = both(&plan, bytes);
+        let (fast, plain) = common::both_paths(&plan, 1, bytes, day());
         assert_eq!(fast, plain);
         assert!(fast.contains(r#""decision":"error""#), "{fast}");
         assert!(fast.contains("cross_border"), "{fast}");

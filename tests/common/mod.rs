@@ -47,3 +47,45 @@ pub fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
     }
     blocks
 }
+
+/// The output record for one NDJSON line by both paths: the fast one `akar eval`
+/// takes (projection, compiled program, direct JSON writer) and the plain one (a
+/// whole `serde_json::Value`, conditions walked as written).
+pub fn both_paths(
+    plan: &akar::plan::Plan,
+    line: usize,
+    bytes: &[u8],
+    at: chrono::NaiveDate,
+) -> (String, String) {
+    use akar::eval::{Listing, decide_listing, decide_plain};
+    use akar::output::{JsonWriter, Outcome};
+    let writer = JsonWriter::new(plan);
+    let mut fast = Vec::new();
+    match akar::input::projection::Projection::new(plan).parse(bytes) {
+        Ok(slots) => {
+            let listing = Listing::from_slots(plan, &slots);
+            let result = decide_listing(plan, &listing, at).map_err(|e| e.to_string());
+            writer.write(
+                &mut fast,
+                line,
+                listing.id(plan),
+                result.as_ref().map_err(String::as_str),
+            );
+        }
+        Err(error) => writer.write(&mut fast, line, None::<&serde_json::Value>, Err(&error)),
+    }
+    let plain = match akar::input::parse_object(bytes) {
+        Ok(json) => {
+            let result = decide_plain(plan, &json, at).map_err(|e| e.to_string());
+            Outcome::new(
+                plan,
+                line,
+                json.get("id"),
+                result.as_ref().map_err(String::clone),
+            )
+            .to_json_line()
+        }
+        Err(error) => Outcome::new(plan, line, None, Err(error)).to_json_line(),
+    };
+    (String::from_utf8(fast).expect("utf-8"), plain)
+}
