@@ -10,8 +10,6 @@ use std::path::PathBuf;
 
 use akar::Sources;
 use akar::check::check_sources;
-use akar::input::projection::Projection;
-use akar::output::JsonWriter;
 use akar::plan::Plan;
 use chrono::NaiveDate;
 
@@ -22,8 +20,6 @@ fn plan(path: &str) -> Plan {
 
 fn agree(policy: &str, catalogue: &str, dates: &[&str]) -> usize {
     let plan = plan(policy);
-    let _projection = Projection::new(&plan);
-    let _writer = JsonWriter::new(&plan);
     let mut compared = 0;
     for date in dates {
         let at = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
