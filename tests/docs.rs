@@ -80,3 +80,34 @@ fn readme_decisions_are_what_akar_eval_gives() {
         );
     }
 }
+
+/// The start of the table the README shows is what `akar eval --format table` prints.
+#[test]
+fn readme_table_is_what_akar_eval_prints() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
+        .args([
+            "eval",
+            "policies/",
+            "--listings",
+            "data/prdect-id/listings.ndjson",
+            "--at",
+            "2026-11-01",
+            "--format",
+            "table",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let shown = readme
+        .split("the table begins:\n\n```\n")
+        .nth(1)
+        .and_then(|r| r.split("```").next())
+        .unwrap();
+    assert!(
+        stdout.starts_with(shown),
+        "the README's table differs from:\n{}",
+        &stdout[..shown.len().min(stdout.len())]
+    );
+}
