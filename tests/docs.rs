@@ -111,3 +111,29 @@ fn readme_table_is_what_akar_eval_prints() {
         &stdout[..shown.len().min(stdout.len())]
     );
 }
+
+/// The README's `akar check` example is what `akar check` prints for the file it
+/// shows (the two lines in the report).
+#[test]
+fn readme_check_example_is_what_akar_check_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let shown = readme
+        .split("$ akar check broken.policy\n")
+        .nth(1)
+        .and_then(|r| r.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.policy"),
+        "rule akar_clusters\n  blok import where cluster in protected\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
+        .args(["check", "broken.policy"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), shown);
+}
