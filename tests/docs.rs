@@ -44,22 +44,29 @@ fn readme_examples_check_and_their_tests_pass() {
     check_document("README.md");
 }
 
+/// The README's main command (`akar eval policies/` on the bundled catalogue on
+/// 2026-11-01), with `extra` arguments.
+fn readme_main_command(extra: &[&str]) -> std::process::Output {
+    let main = [
+        "eval",
+        "policies/",
+        "--listings",
+        "data/prdect-id/listings.ndjson",
+        "--at",
+        "2026-11-01",
+    ];
+    std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
+        .args(main.iter().chain(extra))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
 /// The README's main command, run as written: the summary it quotes and the
 /// records it shows are what `akar eval` gives.
 #[test]
 fn readme_decisions_are_what_akar_eval_gives() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
-        .args([
-            "eval",
-            "policies/",
-            "--listings",
-            "data/prdect-id/listings.ndjson",
-            "--at",
-            "2026-11-01",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let output = readme_main_command(&[]);
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -84,20 +91,7 @@ fn readme_decisions_are_what_akar_eval_gives() {
 /// The start of the table the README shows is what `akar eval --format table` prints.
 #[test]
 fn readme_table_is_what_akar_eval_prints() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
-        .args([
-            "eval",
-            "policies/",
-            "--listings",
-            "data/prdect-id/listings.ndjson",
-            "--at",
-            "2026-11-01",
-            "--format",
-            "table",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let output = readme_main_command(&["--format", "table"]);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let readme = std::fs::read_to_string("README.md").unwrap();
     let shown = readme
