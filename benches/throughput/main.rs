@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench --bench throughput            # 1,000,000 listings, 5 runs each
 //! cargo bench --bench throughput -- --quick # 200,000 listings, 3 runs each
+//! cargo bench --bench throughput -- --eval  # evaluation alone, nothing else
 //! ```
 //!
 //! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
@@ -40,6 +41,9 @@ fn main() {
     let small_file = catalogue(&dir, 100_000);
     let large_file = catalogue(&dir, large);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if std::env::args().any(|a| a == "--eval") {
+        return evaluation_alone(runs, &large_file);
+    }
     println!(
         "akar throughput benchmark: {large} listings (~{} bytes each), {runs} runs, median; {cores} cores\n",
         size(&large_file) / large
@@ -88,13 +92,7 @@ fn main() {
         );
     }
     println!();
-    for (name, policy) in [
-        ("four rules", "benches/four-rules.policy"),
-        ("policies/", "policies"),
-    ] {
-        let ns = median(runs, || eval_alone(policy, &large_file));
-        println!("evaluation alone, {name}: {ns:.0} ns per listing");
-    }
+    evaluation_alone(runs, &large_file);
     let small_rss = akar_eval("policies", &small_file, None).1;
     let large_rss = akar_eval("policies", &large_file, None).1;
     println!(
@@ -106,6 +104,16 @@ fn main() {
         println!(
             "fast path equals serde_json::Value evaluation, {policy}: {same} records identical"
         );
+    }
+}
+
+fn evaluation_alone(runs: usize, listings: &Path) {
+    for (name, policy) in [
+        ("four rules", "benches/four-rules.policy"),
+        ("policies/", "policies"),
+    ] {
+        let ns = median(runs, || eval_alone(policy, listings));
+        println!("evaluation alone, {name}: {ns:.0} ns per listing");
     }
 }
 
@@ -229,21 +237,20 @@ fn eval_alone(policy: &str, path: &Path) -> f64 {
     const ROUNDS: usize = 200;
     let plan = plan(policy);
     let projection = Projection::new(&plan);
-    let mut texts: Vec<Vec<u8>> = Vec::with_capacity(LISTINGS);
-    lines(path, |_, bytes| {
-        if texts.len() < LISTINGS {
-            texts.push(bytes.to_vec());
-        }
-    });
+    let texts: Vec<String> = BufReader::new(File::open(path).unwrap())
+        .lines()
+        .take(LISTINGS)
+        .map(Result::unwrap)
+        .collect();
     let parsed: Vec<_> = texts
         .iter()
-        .map(|text| projection.parse(text).unwrap())
+        .map(|text| projection.parse(text.as_bytes()).unwrap())
         .collect();
     let at = chrono::NaiveDate::parse_from_str(AT, "%Y-%m-%d").unwrap();
     let started = Instant::now();
     for _ in 0..ROUNDS {
         for slots in &parsed {
-            let listing = Listing::from_slots(&plan, slots);
+            let listing = Listing::from_slots(slots);
             std::hint::black_box(decide_listing(&plan, &listing, at).ok());
         }
     }

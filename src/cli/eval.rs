@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 use super::{ErrorArgs, Exit, load_plan};
 use crate::diagnostics::ErrorFormat;
 use crate::eval::node::Node;
-use crate::eval::{Decision, Listing, decide, decide_listing};
+use crate::eval::{Decider, Decision, Listing, decide};
 use crate::input::projection::Projection;
 use crate::input::{self, Input, InputFormat, Record, Records};
 use crate::output::{JsonWriter, Outcome, Summary, table_header, table_row};
@@ -132,7 +132,7 @@ fn peak_memory_kib() -> Option<u64> {
 /// How each record is turned into output bytes.
 struct Emit<'p> {
     plan: &'p Plan,
-    at: NaiveDate,
+    decider: Decider<'p>,
     format: OutputFormat,
     json: JsonWriter,
 }
@@ -173,9 +173,8 @@ impl Emit<'_> {
         }
         match projection.parse(bytes) {
             Ok(slots) => {
-                let listing = Listing::from_slots(self.plan, &slots);
-                let result =
-                    decide_listing(self.plan, &listing, self.at).map_err(|e| e.to_string());
+                let listing = Listing::from_slots(&slots);
+                let result = self.decider.decide(&listing).map_err(|e| e.to_string());
                 self.record(
                     out,
                     summary,
@@ -191,7 +190,7 @@ impl Emit<'_> {
     fn parsed(&self, out: &mut Vec<u8>, summary: &mut Summary, record: &Record) {
         match &record.listing {
             Ok(listing) => {
-                let result = decide(self.plan, listing, self.at).map_err(|e| e.to_string());
+                let result = self.decider.decide_json(listing).map_err(|e| e.to_string());
                 self.record(
                     out,
                     summary,
@@ -211,7 +210,7 @@ type Sink<'s> = dyn FnMut(Vec<Vec<u8>>) -> io::Result<()> + 's;
 fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
     let emit = Emit {
         plan,
-        at: args.at,
+        decider: Decider::new(plan, args.at),
         format: args.format,
         json: JsonWriter::new(plan),
     };

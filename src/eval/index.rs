@@ -7,10 +7,9 @@
 //! boolean field holding something else, and a listing with one is evaluated in
 //! full, rule by rule, so that the error is reported where the rules meet it.
 
-use smallvec::SmallVec;
-
-use super::listing::Listing;
+use super::bits;
 use super::node::{Node, View};
+use super::program::Frame;
 
 /// A first test shared by rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +35,6 @@ pub(super) struct RuleIndex {
 /// Bits over rules.
 type Mask = Box<[u64]>;
 
-/// Rules to skip for one listing, as bits over rules.
-pub(super) type Skips = SmallVec<[u64; 2]>;
-
 impl RuleIndex {
     /// `leads_by_rule[i]` are the first tests of rule `i`; `values[d]` is how many
     /// values derived field `d` can take.
@@ -59,7 +55,7 @@ impl RuleIndex {
     fn add(&mut self, rule: usize, lead: &Lead, values: &[usize]) {
         let words = self.words;
         let empty = || -> Mask { vec![0; words].into() };
-        let set = |mask: &mut Mask| mask[rule / 64] |= 1 << (rule % 64);
+        let set = |mask: &mut Mask| bits::set(mask, rule);
         match lead {
             Lead::Bool(slot, want) => {
                 let at = position(
@@ -71,7 +67,7 @@ impl RuleIndex {
                 set(if *want { &mut masks[1] } else { &mut masks[0] });
                 set(&mut masks[2]);
             }
-            Lead::Derived(derived, bits) => {
+            Lead::Derived(derived, wanted) => {
                 let count = values.get(*derived).copied().unwrap_or(0);
                 let at = position(
                     &mut self.derived,
@@ -80,7 +76,7 @@ impl RuleIndex {
                 );
                 let (_, by_value, missing) = &mut self.derived[at];
                 for (id, mask) in by_value.iter_mut().enumerate() {
-                    if !has_bit(bits, id as u32) {
+                    if !bits::has(wanted, id) {
                         set(mask);
                     }
                 }
@@ -89,10 +85,11 @@ impl RuleIndex {
         }
     }
 
-    /// The rules that cannot match `listing`; `None` when every rule must be
-    /// evaluated (a boolean field holds something else: an error to report).
-    pub(super) fn skips<N: Node>(&self, listing: &Listing<N>) -> Option<Skips> {
-        let mut skips = Skips::from_elem(0, self.words);
+    /// Takes from `rules` those that cannot match `listing`. When a boolean field
+    /// holds something else (an error to report), none are taken: every rule is
+    /// evaluated, so that the error is reported where the rules meet it.
+    pub(super) fn strike<N: Node>(&self, listing: &Frame<N>, rules: &mut [u64]) {
+        let mut skips = bits::empty(self.words * 64);
         let mut add = |mask: &[u64]| {
             skips
                 .iter_mut()
@@ -104,7 +101,7 @@ impl RuleIndex {
                 Some(View::Bool(true)) => add(&masks[0]),
                 Some(View::Bool(false)) => add(&masks[1]),
                 None => add(&masks[2]),
-                Some(_) => return None,
+                Some(_) => return,
             }
         }
         for (derived, by_value, missing) in &self.derived {
@@ -113,7 +110,10 @@ impl RuleIndex {
                 None => add(missing),
             }
         }
-        Some(skips)
+        rules
+            .iter_mut()
+            .zip(&skips)
+            .for_each(|(rule, skip)| *rule &= !skip);
     }
 }
 
@@ -126,13 +126,4 @@ fn position<T>(entries: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce()
             entries.len() - 1
         }
     }
-}
-
-pub(super) fn has_bit(bits: &[u64], id: u32) -> bool {
-    bits.get(id as usize / 64)
-        .is_some_and(|word| word & (1 << (id % 64)) != 0)
-}
-
-pub(super) fn is_skipped(skips: &Option<Skips>, rule: usize) -> bool {
-    skips.as_ref().is_some_and(|s| has_bit(s, rule as u32))
 }

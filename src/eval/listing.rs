@@ -1,8 +1,6 @@
-//! A listing as the plan reads it: the value of each field the plan uses, by slot,
-//! and each derived (`match`) value, found once per listing.
+//! A listing as the plan reads it: the value of each field the plan uses, by slot.
 
 use serde_json::Value as Json;
-use smallvec::SmallVec;
 
 use super::node::Node;
 use super::value;
@@ -20,8 +18,6 @@ enum Slots<'a, N> {
 /// borrowed [`super::node::Val`]s of the projection parser.
 pub struct Listing<'a, N = Json> {
     slots: Slots<'a, N>,
-    /// For each derived field, the index of its value in `Derived::values`.
-    derived: SmallVec<[Option<u32>; 4]>,
 }
 
 impl<'a, N: Node> Listing<'a, N> {
@@ -32,26 +28,17 @@ impl<'a, N: Node> Listing<'a, N> {
             .iter()
             .map(|f| value::lookup(json, &f.segments))
             .collect();
-        Self::with_derived(plan, Slots::Read(slots))
+        Listing {
+            slots: Slots::Read(slots),
+        }
     }
 
     /// Takes the plan's fields from values already projected into slots (see
     /// [`crate::input::projection`]), where a missing or `null` field is `None`.
-    pub fn from_slots(plan: &Plan, values: &'a [Option<N>]) -> Self {
-        Self::with_derived(plan, Slots::Projected(values))
-    }
-
-    fn with_derived(plan: &Plan, slots: Slots<'a, N>) -> Self {
-        let mut listing = Listing {
-            slots,
-            derived: SmallVec::new(),
-        };
-        listing.derived = plan
-            .derived
-            .iter()
-            .map(|d| value::derive_id(d, listing.field(d.field.slot)))
-            .collect();
-        listing
+    pub fn from_slots(values: &'a [Option<N>]) -> Self {
+        Listing {
+            slots: Slots::Projected(values),
+        }
     }
 
     pub fn field(&self, slot: usize) -> Option<&'a N> {
@@ -62,12 +49,13 @@ impl<'a, N: Node> Listing<'a, N> {
     }
 
     /// The index of derived field `index`'s value, if it has one.
-    pub fn derived_id(&self, index: usize) -> Option<u32> {
-        self.derived.get(index).copied().flatten()
+    pub fn derived_id(&self, plan: &Plan, index: usize) -> Option<u32> {
+        let derived = plan.derived.get(index)?;
+        value::derive_id(derived, self.field(derived.field.slot))
     }
 
     pub fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
-        let id = self.derived_id(index)?;
+        let id = self.derived_id(plan, index)?;
         plan.derived.get(index)?.values.get(id as usize)
     }
 

@@ -1,5 +1,6 @@
 //! The evaluator: a [`Plan`] applied to listings, one decision each.
 
+mod bits;
 mod date;
 mod error;
 pub mod explain;
@@ -26,32 +27,87 @@ pub struct Decision {
     /// The most severe action among the rules that apply; `allow` if none does.
     pub action: Action,
     /// Indices of the rules that apply, in policy order: matched, in force, and not
-    /// overridden.
-    pub rules: Vec<usize>,
+    /// overridden. Few rules apply to one listing, so they are kept inline.
+    pub rules: SmallVec<[usize; 4]>,
 }
 
 /// Decides one listing on `date`.
 pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
-    if !listing.is_object() {
-        return Err(EvalError::NotObject);
-    }
-    decide_listing(plan, &Listing::from_json(plan, listing), date)
+    Decider::new(plan, date).decide_json(listing)
 }
 
-/// Decides a listing already read into the plan's slots.
+/// Decides a listing already read into the plan's slots. To decide many on one
+/// date, make a [`Decider`] once.
 pub fn decide_listing<N: node::Node>(
     plan: &Plan,
     listing: &Listing<N>,
     date: NaiveDate,
 ) -> Result<Decision, EvalError> {
-    let mut frame = plan.program.frame(listing);
-    let skips = plan.program.skips(listing);
-    decide_with(plan, date, |index| {
-        if index::is_skipped(&skips, index) {
-            return Ok(false);
+    Decider::new(plan, date).decide(listing)
+}
+
+/// Decides listings on one date, on the plan's compiled rules: which rules are
+/// in force is worked out once, and for each listing only the rules in force
+/// that its first values do not rule out are evaluated.
+pub struct Decider<'p> {
+    plan: &'p Plan,
+    in_force: Vec<u64>,
+}
+
+/// Rule sets of up to this many words (256 rules) live on the stack.
+const STACK_WORDS: usize = 4;
+
+impl<'p> Decider<'p> {
+    pub fn new(plan: &'p Plan, date: NaiveDate) -> Self {
+        let mut in_force = vec![0; plan.rules.len().div_ceil(64)];
+        for (index, rule) in plan.rules.iter().enumerate() {
+            if rule.in_force(date) {
+                bits::set(&mut in_force, index);
+            }
         }
-        plan.program.matches(plan, index, &mut frame)
-    })
+        Decider { plan, in_force }
+    }
+
+    /// Decides a whole JSON listing.
+    pub fn decide_json(&self, listing: &Json) -> Result<Decision, EvalError> {
+        if !listing.is_object() {
+            return Err(EvalError::NotObject);
+        }
+        self.decide(&Listing::from_json(self.plan, listing))
+    }
+
+    /// Decides a listing already read into the plan's slots.
+    pub fn decide<N: node::Node>(&self, listing: &Listing<N>) -> Result<Decision, EvalError> {
+        let words = self.in_force.len();
+        if words <= STACK_WORDS {
+            let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
+            self.decide_in(listing, &mut candidates[..words], &mut matched[..words])
+        } else {
+            self.decide_in(listing, &mut vec![0; words], &mut vec![0; words])
+        }
+    }
+
+    /// Decides with `candidates` and `matched`, as many words as `in_force`,
+    /// as working space.
+    fn decide_in<N: node::Node>(
+        &self,
+        listing: &Listing<N>,
+        candidates: &mut [u64],
+        matched: &mut [u64],
+    ) -> Result<Decision, EvalError> {
+        let (plan, program) = (self.plan, &self.plan.program);
+        let mut frame = program.frame(plan, listing);
+        candidates.copy_from_slice(&self.in_force);
+        program.strike(&frame, candidates);
+        for index in bits::ones(candidates) {
+            match program.matches(plan, index, &mut frame) {
+                Ok(true) => bits::set(matched, index),
+                Ok(false) => {}
+                Err(failed) => return Err(error(failed.0, failed.1, &plan.rules[index])),
+            }
+        }
+        Ok(decision(plan, matched))
+    }
 }
 
 /// Decides one listing by walking the plan's conditions as written, over the
@@ -63,49 +119,37 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
         return Err(EvalError::NotObject);
     }
     let listing = Listing::from_json(plan, listing);
-    decide_with(plan, date, |index| {
-        eval_in(plan, &plan.rules[index].when, &listing)
-    })
-}
-
-/// The decision from which rules in force match (`matches` is asked once per rule
-/// in force, in policy order) and the overrides between them.
-fn decide_with(
-    plan: &Plan,
-    date: NaiveDate,
-    mut matches: impl FnMut(usize) -> Result<bool, Failed>,
-) -> Result<Decision, EvalError> {
-    let mut matched: SmallVec<[bool; 64]> = SmallVec::from_elem(false, plan.rules.len());
-    let mut any = false;
+    let mut matched = bits::empty(plan.rules.len());
     for (index, rule) in plan.rules.iter().enumerate() {
-        if rule.in_force(date) {
-            let hit = matches(index).map_err(|failed| error(failed.0, failed.1, rule))?;
-            matched[index] = hit;
-            any |= hit;
+        if rule.in_force(date)
+            && eval_in(plan, &rule.when, &listing)
+                .map_err(|failed| error(failed.0, failed.1, rule))?
+        {
+            bits::set(&mut matched, index);
         }
     }
-    if !any {
-        // The common case: nothing to explain, nothing to allocate.
-        return Ok(Decision {
-            action: Action::Allow,
-            rules: Vec::new(),
-        });
+    Ok(decision(plan, &matched))
+}
+
+/// The decision from the rules in force that match, and the overrides between
+/// them.
+fn decision(plan: &Plan, matched: &[u64]) -> Decision {
+    let mut rules = SmallVec::new();
+    let mut action = Action::Allow;
+    // The common case, no rule matched, finds nothing here and allocates nothing.
+    for index in bits::ones(matched) {
+        if applies(plan, matched, index) {
+            rules.push(index);
+            action = action.max(plan.rules[index].action);
+        }
     }
-    let rules: Vec<usize> = (0..plan.rules.len())
-        .filter(|i| applies(plan, &matched, *i))
-        .collect();
-    let action = rules
-        .iter()
-        .map(|i| plan.rules[*i].action)
-        .max()
-        .unwrap_or(Action::Allow);
-    Ok(Decision { action, rules })
+    Decision { action, rules }
 }
 
 /// A matched rule applies unless a rule overriding it applies. Overrides form no
 /// cycles (the checker rejects them), so the recursion ends.
-fn applies(plan: &Plan, matched: &[bool], index: usize) -> bool {
-    matched[index]
+fn applies(plan: &Plan, matched: &[u64], index: usize) -> bool {
+    bits::has(matched, index)
         && !plan.rules[index]
             .overridden_by
             .iter()

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
-use smallvec::SmallVec;
 
-use super::index::{Lead, RuleIndex, Skips, has_bit};
+use super::bits;
+use super::index::{Lead, RuleIndex};
 use super::listing::Listing;
 use super::node::{Node, View};
 use super::value::{self, Fault};
@@ -85,9 +85,10 @@ impl Program {
         }
     }
 
-    /// The rules that cannot match `listing` (see [`RuleIndex`]).
-    pub(super) fn skips<N: Node>(&self, listing: &Listing<N>) -> Option<Skips> {
-        self.index.skips(listing)
+    /// Takes from `rules` those that cannot match the frame's listing (see
+    /// [`RuleIndex`]).
+    pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) {
+        self.index.strike(frame, rules);
     }
 
     /// Whether rule `index` matches the listing.
@@ -134,11 +135,10 @@ impl Program {
                 Err(fault) => frame.fail(plan.fields[*slot].dotted.clone(), *fault),
             },
             Op::DerivedIn(index, bits) => frame
-                .listing
                 .derived_id(*index)
-                .is_some_and(|id| has_bit(bits, id)),
+                .is_some_and(|id| bits::has(bits, id as usize)),
             Op::Derived(index, check) => {
-                match run_check(check, frame.listing.derived_value(plan, *index), plan) {
+                match run_check(check, frame.derived_value(plan, *index), plan) {
                     Ok(hit) => hit,
                     Err(fault) => frame.fail(plan.derived[*index].name.clone(), *fault),
                 }
@@ -152,48 +152,89 @@ impl Program {
     fn step<N: Node>(&self, plan: &Plan, op: &Op, frame: &mut Frame<N>) -> bool {
         match op {
             Op::DerivedIn(index, bits) => frame
-                .listing
                 .derived_id(*index)
-                .is_some_and(|id| has_bit(bits, id)),
+                .is_some_and(|id| bits::has(bits, id as usize)),
             op => self.run(plan, op, frame),
         }
     }
 
     fn memo<N: Node>(&self, plan: &Plan, index: usize, frame: &mut Frame<N>) -> bool {
-        match frame.memo.get(index).copied().unwrap_or(UNKNOWN) {
-            UNKNOWN => {
-                let result = self.run(plan, &self.memos[index], frame);
-                if frame.failed.is_none()
-                    && let Some(slot) = frame.memo.get_mut(index)
-                {
-                    *slot = u8::from(result);
-                }
-                result
-            }
-            known => known == 1,
+        let bit = 1u64 << index;
+        if frame.known & bit != 0 {
+            return frame.values & bit != 0;
         }
+        let result = self.run(plan, &self.memos[index], frame);
+        if frame.failed.is_none() {
+            frame.known |= bit;
+            if result {
+                frame.values |= bit;
+            }
+        }
+        result
     }
 
-    pub(super) fn frame<'l, 'a, N: Node>(&self, listing: &'l Listing<'a, N>) -> Frame<'l, 'a, N> {
+    pub(super) fn frame<'l, 'a, N: Node>(
+        &self,
+        plan: &'l Plan,
+        listing: &'l Listing<'a, N>,
+    ) -> Frame<'l, 'a, N> {
         Frame {
+            plan,
             listing,
-            memo: SmallVec::from_elem(UNKNOWN, self.memos.len()),
+            derived: std::array::from_fn(|index| {
+                plan.derived.get(index).map_or(NONE, |d| {
+                    value::derive_id(d, listing.field(d.field.slot)).unwrap_or(NONE)
+                })
+            }),
+            known: 0,
+            values: 0,
             failed: None,
         }
     }
 }
 
-const UNKNOWN: u8 = 2;
+/// At most this many shared conditions are remembered (one bit each in a
+/// [`Frame`]); any beyond are evaluated where they are used, like any other.
+const MEMOS: usize = 64;
 
-/// What one listing's evaluation remembers: the listing, the shared conditions
-/// already decided (`0` false, `1` true, [`UNKNOWN`]), and the first failure.
+/// The derived values found when a listing's evaluation starts; any beyond are
+/// found each time they are read.
+const DERIVED: usize = 8;
+
+/// In [`Frame::derived`], no value.
+const NONE: u32 = u32::MAX;
+
+/// What one listing's evaluation remembers: the listing, the index of each
+/// derived field's value, the shared conditions already decided (`known`, and
+/// which of them are true), and the first failure.
 pub(super) struct Frame<'l, 'a, N> {
+    plan: &'l Plan,
     listing: &'l Listing<'a, N>,
-    memo: SmallVec<[u8; 32]>,
+    derived: [u32; DERIVED],
+    known: u64,
+    values: u64,
     failed: Option<Failed>,
 }
 
-impl<N> Frame<'_, '_, N> {
+impl<'a, N: Node> Frame<'_, 'a, N> {
+    pub(super) fn field(&self, slot: usize) -> Option<&'a N> {
+        self.listing.field(slot)
+    }
+
+    /// The index of derived field `index`'s value, if it has one.
+    pub(super) fn derived_id(&self, index: usize) -> Option<u32> {
+        match self.derived.get(index) {
+            Some(&NONE) => None,
+            Some(id) => Some(*id),
+            None => self.listing.derived_id(self.plan, index),
+        }
+    }
+
+    fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
+        let id = self.derived_id(index)?;
+        plan.derived.get(index)?.values.get(id as usize)
+    }
+
     /// Records a failure (the first one stays) and gives the walk a result to
     /// unwind with.
     fn fail(&mut self, name: String, fault: Fault) -> bool {
@@ -270,12 +311,13 @@ impl Compiler<'_> {
             }
         };
         match key {
-            Some(key) => {
+            // Checked again: the condition's own parts may have taken the last bits.
+            Some(key) if self.memos.len() < MEMOS => {
                 self.memos.push(op);
                 self.memo_keys.insert(key, self.memos.len() - 1);
                 Op::Memo(self.memos.len() - 1)
             }
-            None => op,
+            _ => op,
         }
     }
 }

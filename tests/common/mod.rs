@@ -63,7 +63,7 @@ pub fn both_paths(
     let mut fast = Vec::new();
     match akar::input::projection::Projection::new(plan).parse(bytes) {
         Ok(slots) => {
-            let listing = Listing::from_slots(plan, &slots);
+            let listing = Listing::from_slots(&slots);
             let result = decide_listing(plan, &listing, at).map_err(|e| e.to_string());
             writer.write(
                 &mut fast,
