@@ -4,12 +4,12 @@
 //! decimals, calendar dates), lists turned into sets and string needles lower-cased,
 //! so that evaluating a listing does no lookups by name and no parsing of the policy.
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::eval::search::Search;
 pub use crate::syntax::ast::Action;
 use crate::syntax::ast::CmpOp;
 
@@ -199,31 +199,23 @@ impl Needle {
     }
 }
 
-/// The strings of `contains any [...]`, with one automaton that finds any of
-/// them in a single pass over the text, ignoring ASCII case.
+/// The strings of `contains any [...]`, with a searcher that finds any of them
+/// in a single pass over ASCII text, ignoring case.
 #[derive(Clone)]
 pub struct NeedleSet {
     pub needles: Vec<Needle>,
     /// Absent when a needle is not ASCII: those are matched one by one, lower-cased.
-    pub automaton: Option<AhoCorasick>,
+    pub search: Option<Search>,
 }
 
 impl NeedleSet {
     pub fn new(needles: Vec<Needle>) -> Self {
-        let ascii = needles.iter().all(|n| n.lower.is_ascii());
-        let automaton = ascii
-            .then(|| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(needles.iter().map(|n| &n.lower))
-                    .ok()
-            })
-            .flatten();
-        NeedleSet { needles, automaton }
+        let search = Search::new(needles.iter().map(|n| n.lower.as_str()));
+        NeedleSet { needles, search }
     }
 }
 
-/// The needles only: the automaton is derived from them.
+/// The needles only: the searcher is derived from them.
 impl std::fmt::Debug for NeedleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()

@@ -16,8 +16,37 @@ use super::program::Frame;
 pub(super) enum Lead {
     /// `FIELD == true` (or `false`); a missing field fails it.
     Bool(usize, bool),
-    /// A derived field is one of these values (bits over its values).
-    Derived(usize, Box<[u64]>),
+    /// A test that is false unless the listing's derived value is one of these.
+    Derived(Gate),
+}
+
+/// The values of a derived field a test needs.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Gate {
+    pub derived: usize,
+    /// Bits over the derived field's values.
+    pub values: Box<[u64]>,
+    /// Whether the test can hold where the listing has no derived value.
+    pub missing: bool,
+    /// The field a text test reads, which must hold text (or nothing) for the
+    /// test to be answered without evaluating it.
+    pub text: Option<usize>,
+}
+
+impl Gate {
+    /// The values either test needs; none when they are on different fields.
+    pub(super) fn union(mut self, other: Gate) -> Option<Gate> {
+        if other.derived != self.derived {
+            return None;
+        }
+        self.values
+            .iter_mut()
+            .zip(other.values.iter())
+            .for_each(|(bit, more)| *bit |= more);
+        self.missing |= other.missing;
+        self.text = self.text.or(other.text);
+        Some(self)
+    }
 }
 
 /// For each field the first tests read, the rules ruled out by each value it
@@ -29,6 +58,8 @@ pub(super) struct RuleIndex {
     /// Derived fields: (index, rules skipped for each value, rules skipped when
     /// the listing has no value).
     derived: Vec<(usize, Vec<Mask>, Mask)>,
+    /// Fields that text tests in [`Gate`]s read.
+    texts: Vec<usize>,
     words: usize,
 }
 
@@ -67,53 +98,68 @@ impl RuleIndex {
                 set(if *want { &mut masks[1] } else { &mut masks[0] });
                 set(&mut masks[2]);
             }
-            Lead::Derived(derived, wanted) => {
-                let count = values.get(*derived).copied().unwrap_or(0);
+            Lead::Derived(gate) => {
+                let count = values.get(gate.derived).copied().unwrap_or(0);
                 let at = position(
                     &mut self.derived,
-                    |(d, _, _)| d == derived,
-                    || (*derived, (0..count).map(|_| empty()).collect(), empty()),
+                    |(d, _, _)| *d == gate.derived,
+                    || (gate.derived, (0..count).map(|_| empty()).collect(), empty()),
                 );
                 let (_, by_value, missing) = &mut self.derived[at];
                 for (id, mask) in by_value.iter_mut().enumerate() {
-                    if !bits::has(wanted, id) {
+                    if !bits::has(&gate.values, id) {
                         set(mask);
                     }
                 }
-                set(missing);
+                if !gate.missing {
+                    set(missing);
+                }
+                if let Some(slot) = gate.text
+                    && !self.texts.contains(&slot)
+                {
+                    self.texts.push(slot);
+                }
             }
         }
     }
 
     /// Takes from `rules` those that cannot match `listing`. When a boolean field
-    /// holds something else (an error to report), none are taken: every rule is
-    /// evaluated, so that the error is reported where the rules meet it.
+    /// holds something else, or a field a text test reads is not text (an error
+    /// to report), none are taken: every rule is evaluated, so that the error is
+    /// reported where the rules meet it.
     pub(super) fn strike<N: Node>(&self, listing: &Frame<N>, rules: &mut [u64]) {
-        let mut skips = bits::empty(self.words * 64);
-        let mut add = |mask: &[u64]| {
-            skips
+        let text = |slot: &usize| {
+            listing
+                .field(*slot)
+                .is_none_or(|v| matches!(v.view(), View::Str(_)))
+        };
+        let boolean = |(slot, _): &(usize, [Mask; 3])| {
+            listing
+                .field(*slot)
+                .is_none_or(|v| matches!(v.view(), View::Bool(_)))
+        };
+        if !self.texts.iter().all(text) || !self.bools.iter().all(boolean) {
+            return;
+        }
+        let mut strike = |mask: &[u64]| {
+            rules
                 .iter_mut()
                 .zip(mask)
-                .for_each(|(skip, rule)| *skip |= rule)
+                .for_each(|(rule, skip)| *rule &= !skip)
         };
         for (slot, masks) in &self.bools {
             match listing.field(*slot).map(Node::view) {
-                Some(View::Bool(true)) => add(&masks[0]),
-                Some(View::Bool(false)) => add(&masks[1]),
-                None => add(&masks[2]),
-                Some(_) => return,
+                Some(View::Bool(true)) => strike(&masks[0]),
+                Some(View::Bool(false)) => strike(&masks[1]),
+                _ => strike(&masks[2]),
             }
         }
         for (derived, by_value, missing) in &self.derived {
             match listing.derived_id(*derived) {
-                Some(id) => add(by_value.get(id as usize).map_or(missing, |m| m)),
-                None => add(missing),
+                Some(id) => strike(by_value.get(id as usize).map_or(missing, |m| m)),
+                None => strike(missing),
             }
         }
-        rules
-            .iter_mut()
-            .zip(&skips)
-            .for_each(|(rule, skip)| *rule &= !skip);
     }
 }
 

@@ -9,6 +9,7 @@ mod listing;
 pub mod money;
 pub mod node;
 pub mod program;
+pub mod search;
 pub mod value;
 
 use chrono::NaiveDate;

@@ -12,7 +12,7 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 
 use super::bits;
-use super::index::{Lead, RuleIndex};
+use super::index::{Gate, Lead, RuleIndex};
 use super::listing::Listing;
 use super::node::{Node, View};
 use super::value::{self, Fault};
@@ -73,7 +73,7 @@ impl Program {
             .iter()
             .map(|op| {
                 let mut found = Vec::new();
-                leads(op, &memos, &mut found);
+                leads(plan, op, &memos, &mut found);
                 found
             })
             .collect();
@@ -339,53 +339,83 @@ impl Compiler<'_> {
 
 /// The tests a rule surely starts with that a [`RuleIndex`] can answer; false once
 /// a test that is not one of them is met (nothing after it is a first test).
-fn leads(op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
+fn leads(plan: &Plan, op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
     match op {
         Op::True => true,
-        Op::And(items) => items.iter().all(|item| leads(item, memos, found)),
-        Op::Memo(index) => leads(&memos[*index], memos, found),
+        Op::And(items) => items.iter().all(|item| leads(plan, item, memos, found)),
+        Op::Memo(index) => leads(plan, &memos[*index], memos, found),
         Op::Field(slot, Check::Bool(want)) => {
             found.push(Lead::Bool(*slot, *want));
             true
         }
-        Op::DerivedIn(index, bits) => {
-            found.push(Lead::Derived(*index, bits.clone()));
-            true
-        }
         other => {
-            // An `or` of derived-field tests is not a first test itself, but the
-            // listing's derived value can still rule it out.
-            if let Some((index, bits)) = gate(other, memos) {
-                found.push(Lead::Derived(index, bits));
+            // Any other test, and an `or` of them, is a first test the index can
+            // answer when the listing's derived value alone can rule it out.
+            let gate = gate(plan, other, memos);
+            let exact = matches!(other, Op::DerivedIn(..));
+            if let Some(gate) = gate {
+                found.push(Lead::Derived(gate));
             }
-            false
+            exact
         }
     }
 }
 
 /// The values of one derived field outside which `op` is false, found without
 /// evaluating anything that could fail: its first test, or every branch's.
-fn gate(op: &Op, memos: &[Op]) -> Option<(usize, Box<[u64]>)> {
+fn gate(plan: &Plan, op: &Op, memos: &[Op]) -> Option<Gate> {
     match op {
-        Op::DerivedIn(index, bits) => Some((*index, bits.clone())),
-        Op::Memo(index) => gate(&memos[*index], memos),
-        Op::And(items) => gate(items.first()?, memos),
+        Op::DerivedIn(index, bits) => Some(Gate {
+            derived: *index,
+            values: bits.clone(),
+            missing: false,
+            text: None,
+        }),
+        Op::Field(slot, check) => source_gate(plan, *slot, check),
+        Op::Memo(index) => gate(plan, &memos[*index], memos),
+        Op::And(items) => gate(plan, items.first()?, memos),
         Op::Or(items) => {
-            let mut branches = items.iter().map(|item| gate(item, memos));
-            let (index, mut bits) = branches.next()??;
+            let mut branches = items.iter().map(|item| gate(plan, item, memos));
+            let mut all = branches.next()??;
             for branch in branches {
-                let (other, more) = branch?;
-                if other != index {
-                    return None;
-                }
-                bits.iter_mut()
-                    .zip(more.iter())
-                    .for_each(|(bit, extra)| *bit |= extra);
+                all = all.union(branch?)?;
             }
-            Some((index, bits))
+            Some(all)
         }
         _ => None,
     }
+}
+
+/// A test on the field a `match` reads, as the derived values it allows: a
+/// category can only be `"Books"` where the cluster is `books`'s value.
+fn source_gate(plan: &Plan, slot: usize, check: &Check) -> Option<Gate> {
+    let (index, derived) = plan
+        .derived
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.field.slot == slot)?;
+    let mut gate = Gate {
+        derived: index,
+        values: vec![0; derived.values.len().div_ceil(64)].into(),
+        missing: false,
+        text: None,
+    };
+    // The derived value a text gives, or none (the gate's `missing`).
+    let mut allow = |text: &str| match derived.arms.get(text).copied().or(derived.default) {
+        Some(id) => bits::set(&mut gate.values, id as usize),
+        None => gate.missing = true,
+    };
+    match check {
+        Check::Missing => gate.missing = true,
+        Check::Text(text) => allow(text),
+        Check::Texts(texts) => texts.iter().for_each(|t| allow(t)),
+        _ => return None,
+    }
+    // A text test fails on a value that is not text: the index checks first.
+    if !matches!(check, Check::Missing) {
+        gate.text = Some(slot);
+    }
+    Some(gate)
 }
 
 fn check(test: &Test) -> Check {

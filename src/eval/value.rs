@@ -165,10 +165,10 @@ fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
 }
 
 fn contains_any<N: Node>(value: &N, set: &NeedleSet) -> Result<bool> {
-    match (value.view(), &set.automaton) {
+    match (value.view(), &set.search) {
         // ASCII text: one pass for all the needles. Other text is lower-cased with
         // Unicode's rules, one needle at a time, as `contains` does.
-        (View::Str(s), Some(automaton)) if s.is_ascii() => Ok(automaton.is_match(s)),
+        (View::Str(s), Some(search)) if s.is_ascii() => Ok(search.is_match(s)),
         _ => {
             for needle in set.iter() {
                 if contains(value, needle)? {
