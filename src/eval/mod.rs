@@ -90,6 +90,7 @@ impl<'p> Decider<'p> {
 
     /// Decides with `candidates` and `matched`, as many words as `in_force`,
     /// as working space.
+    #[inline]
     fn decide_in<N: node::Node>(
         &self,
         listing: &Listing<N>,
@@ -134,6 +135,7 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
 
 /// The decision from the rules in force that match, and the overrides between
 /// them.
+#[inline]
 fn decision(plan: &Plan, matched: &[u64]) -> Decision {
     let mut rules = SmallVec::new();
     let mut action = Action::Allow;

@@ -51,9 +51,18 @@ impl Search {
         let Some(packed) = &self.packed else {
             return self.automaton.is_match(text);
         };
+        let text = text.as_bytes();
+        if text.len() <= SHORT {
+            // Most titles: lower-cased on the stack.
+            let mut lower = [0u8; SHORT];
+            let lower = &mut lower[..text.len()];
+            lower_ascii(text, lower);
+            return packed.find(lower).is_some();
+        }
         LOWER.with(|cell| match cell.try_borrow_mut() {
             Ok(mut lower) => {
-                lower_ascii(text.as_bytes(), &mut lower);
+                lower.resize(text.len(), 0);
+                lower_ascii(text, &mut lower);
                 packed.find(&lower[..]).is_some()
             }
             Err(_) => self.automaton.is_match(text),
@@ -61,16 +70,21 @@ impl Search {
     }
 }
 
-/// Lower-cases ASCII `text` into `out`, eight bytes at a time.
-fn lower_ascii(text: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    let mut chunks = text.chunks_exact(8);
-    for chunk in &mut chunks {
+/// Texts up to this long are lower-cased into a buffer on the stack.
+const SHORT: usize = 128;
+
+/// Lower-cases ASCII `text` into `out`, as long, eight bytes at a time.
+fn lower_ascii(text: &[u8], out: &mut [u8]) {
+    let mut from = text.chunks_exact(8);
+    let mut to = out.chunks_exact_mut(8);
+    for (chunk, into) in (&mut from).zip(&mut to) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        out.extend_from_slice(&lower_word(u64::from_le_bytes(word)).to_le_bytes());
+        into.copy_from_slice(&lower_word(u64::from_le_bytes(word)).to_le_bytes());
     }
-    out.extend(chunks.remainder().iter().map(u8::to_ascii_lowercase));
+    for (byte, into) in from.remainder().iter().zip(to.into_remainder()) {
+        *into = byte.to_ascii_lowercase();
+    }
 }
 
 /// Eight ASCII bytes with `A`..=`Z` lower-cased. For bytes below 0x80, adding
@@ -91,7 +105,7 @@ mod tests {
     #[test]
     fn lowers_every_ascii_byte_as_the_standard_library_does() {
         let all: Vec<u8> = (0u8..128).chain((0u8..128).rev()).collect();
-        let mut out = Vec::new();
+        let mut out = vec![0; all.len()];
         lower_ascii(&all, &mut out);
         assert_eq!(out, all.to_ascii_lowercase());
     }
