@@ -8,8 +8,8 @@
 //! full, rule by rule, so that the error is reported where the rules meet it.
 
 use super::bits;
+use super::code::Frame;
 use super::node::{Node, View};
-use super::program::Frame;
 
 /// A first test shared by rules.
 #[derive(Debug, Clone, PartialEq)]

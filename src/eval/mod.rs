@@ -1,6 +1,7 @@
 //! The evaluator: a [`Plan`] applied to listings, one decision each.
 
 mod bits;
+mod code;
 mod date;
 mod error;
 pub mod explain;

@@ -12,25 +12,26 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 
 use super::bits;
+use super::code::{Code, Failed, Frame, MEMOS};
 use super::index::{Gate, Lead, RuleIndex};
 use super::listing::Listing;
-use super::node::{Node, View};
-use super::value::{self, Fault};
+use super::node::Node;
 use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
 use crate::syntax::ast::CmpOp;
 
 #[derive(Debug, Clone, Default)]
 pub struct Program {
-    /// One op per rule, in plan order.
-    rules: Vec<Op>,
-    /// Conditions shared by several rules, each evaluated once per listing.
-    memos: Vec<Op>,
+    /// The rules, then the conditions shared by several rules (each evaluated
+    /// once per listing), as instructions.
+    code: Code,
     /// Which rules a listing's first few values already rule out.
     index: RuleIndex,
 }
 
+/// A condition as a tree, specialised: what rules compile to before they become
+/// [`Code`], and what the [`RuleIndex`] is worked out from.
 #[derive(Debug, Clone)]
-enum Op {
+pub(super) enum Op {
     True,
     And(Box<[Op]>),
     Or(Box<[Op]>),
@@ -44,16 +45,13 @@ enum Op {
 
 /// Kept small (large payloads boxed) so that telling the kinds apart is cheap.
 #[derive(Debug, Clone)]
-enum Check {
+pub(super) enum Check {
     Missing,
     Text(Box<str>),
     Texts(Box<FxHashSet<String>>),
     Bool(bool),
     Other(Box<Test>),
 }
-
-/// A failed test: what it read and why.
-pub(super) type Failed = Box<(String, Fault)>;
 
 impl Program {
     pub fn compile(plan: &Plan) -> Program {
@@ -79,8 +77,7 @@ impl Program {
             .collect();
         let values: Vec<usize> = plan.derived.iter().map(|d| d.values.len()).collect();
         Program {
-            rules,
-            memos,
+            code: Code::new(&rules, &memos),
             index: RuleIndex::new(leads, &values),
         }
     }
@@ -91,86 +88,14 @@ impl Program {
         self.index.strike(frame, rules);
     }
 
-    /// Whether rule `index` matches the listing.
+    /// Whether rule `index` matches the frame's listing.
     pub(super) fn matches<N: Node>(
         &self,
         plan: &Plan,
         index: usize,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let hit = self.run(plan, &self.rules[index], frame);
-        match frame.failed.take() {
-            Some(failed) => Err(failed),
-            None => Ok(hit),
-        }
-    }
-
-    /// Evaluates `op`. A failed test records itself in the frame and the walk
-    /// stops there (every enclosing `and`/`or` returns at once), so the first
-    /// failure in evaluation order is the one reported, as in the plain walk; the
-    /// result is a plain `bool` to keep each step cheap.
-    fn run<N: Node>(&self, plan: &Plan, op: &Op, frame: &mut Frame<N>) -> bool {
-        match op {
-            Op::True => true,
-            Op::And(items) => {
-                for item in items.iter() {
-                    if !self.step(plan, item, frame) || frame.failed.is_some() {
-                        return false;
-                    }
-                }
-                true
-            }
-            Op::Or(items) => {
-                for item in items.iter() {
-                    if self.step(plan, item, frame) || frame.failed.is_some() {
-                        return true;
-                    }
-                }
-                false
-            }
-            Op::Not(inner) => !self.run(plan, inner, frame),
-            Op::Memo(index) => self.memo(plan, *index, frame),
-            Op::Field(slot, check) => match run_check(check, frame.listing.field(*slot), plan) {
-                Ok(hit) => hit,
-                Err(fault) => frame.fail(plan.fields[*slot].dotted.clone(), *fault),
-            },
-            Op::DerivedIn(index, bits) => frame
-                .derived_id(*index)
-                .is_some_and(|id| bits::has(bits, id as usize)),
-            Op::Derived(index, check) => {
-                match run_check(check, frame.derived_value(plan, *index), plan) {
-                    Ok(hit) => hit,
-                    Err(fault) => frame.fail(plan.derived[*index].name.clone(), *fault),
-                }
-            }
-        }
-    }
-
-    /// One item of an `and` or `or`: the commonest kind, a `match`-derived field
-    /// test, answered here without another call.
-    #[inline(always)]
-    fn step<N: Node>(&self, plan: &Plan, op: &Op, frame: &mut Frame<N>) -> bool {
-        match op {
-            Op::DerivedIn(index, bits) => frame
-                .derived_id(*index)
-                .is_some_and(|id| bits::has(bits, id as usize)),
-            op => self.run(plan, op, frame),
-        }
-    }
-
-    fn memo<N: Node>(&self, plan: &Plan, index: usize, frame: &mut Frame<N>) -> bool {
-        let bit = 1u64 << index;
-        if frame.known & bit != 0 {
-            return frame.values & bit != 0;
-        }
-        let result = self.run(plan, &self.memos[index], frame);
-        if frame.failed.is_none() {
-            frame.known |= bit;
-            if result {
-                frame.values |= bit;
-            }
-        }
-        result
+        self.code.rule(plan, index, frame)
     }
 
     pub(super) fn frame<'l, 'a, N: Node>(
@@ -178,85 +103,7 @@ impl Program {
         plan: &'l Plan,
         listing: &'l Listing<'a, N>,
     ) -> Frame<'l, 'a, N> {
-        Frame {
-            plan,
-            listing,
-            derived: std::array::from_fn(|index| {
-                plan.derived.get(index).map_or(NONE, |d| {
-                    value::derive_id(d, listing.field(d.field.slot)).unwrap_or(NONE)
-                })
-            }),
-            known: 0,
-            values: 0,
-            failed: None,
-        }
-    }
-}
-
-/// At most this many shared conditions are remembered (one bit each in a
-/// [`Frame`]); any beyond are evaluated where they are used, like any other.
-const MEMOS: usize = 64;
-
-/// The derived values found when a listing's evaluation starts; any beyond are
-/// found each time they are read.
-const DERIVED: usize = 8;
-
-/// In [`Frame::derived`], no value.
-const NONE: u32 = u32::MAX;
-
-/// What one listing's evaluation remembers: the listing, the index of each
-/// derived field's value, the shared conditions already decided (`known`, and
-/// which of them are true), and the first failure.
-pub(super) struct Frame<'l, 'a, N> {
-    plan: &'l Plan,
-    listing: &'l Listing<'a, N>,
-    derived: [u32; DERIVED],
-    known: u64,
-    values: u64,
-    failed: Option<Failed>,
-}
-
-impl<'a, N: Node> Frame<'_, 'a, N> {
-    pub(super) fn field(&self, slot: usize) -> Option<&'a N> {
-        self.listing.field(slot)
-    }
-
-    /// The index of derived field `index`'s value, if it has one.
-    pub(super) fn derived_id(&self, index: usize) -> Option<u32> {
-        match self.derived.get(index) {
-            Some(&NONE) => None,
-            Some(id) => Some(*id),
-            None => self.listing.derived_id(self.plan, index),
-        }
-    }
-
-    fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
-        let id = self.derived_id(index)?;
-        plan.derived.get(index)?.values.get(id as usize)
-    }
-
-    /// Records a failure (the first one stays) and gives the walk a result to
-    /// unwind with.
-    fn fail(&mut self, name: String, fault: Fault) -> bool {
-        if self.failed.is_none() {
-            self.failed = Some(Box::new((name, fault)));
-        }
-        false
-    }
-}
-
-fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<bool, Box<Fault>> {
-    let Some(value) = value else {
-        return Ok(matches!(check, Check::Missing));
-    };
-    match (check, value.view()) {
-        (Check::Missing, _) => Ok(false),
-        (Check::Text(text), View::Str(s)) => Ok(**text == *s),
-        (Check::Texts(set), View::Str(s)) => Ok(set.contains(s)),
-        (Check::Bool(b), View::Bool(v)) => Ok(*b == v),
-        (Check::Text(_) | Check::Texts(_), _) => Err(value::wrong(value, "text")),
-        (Check::Bool(_), _) => Err(value::wrong(value, "a boolean")),
-        (Check::Other(test), _) => value::apply(test, value, &plan.rates),
+        Frame::new(plan, listing)
     }
 }
 
