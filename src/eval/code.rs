@@ -140,13 +140,13 @@ impl Code {
                     result
                 }
                 Inst::Field(slot, check) => run_check(check, frame.field(*slot), plan)
-                    .map_err(|fault| failed(plan.fields[*slot].dotted.clone(), fault))?,
+                    .map_err(|fault| failed(plan.fields[*slot].dotted.clone(), *fault))?,
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
                 Inst::Not => !result,
                 Inst::True => true,
                 Inst::Derived(index, check) => {
                     run_check(check, frame.derived_value(plan, *index), plan)
-                        .map_err(|fault| failed(plan.derived[*index].name.clone(), fault))?
+                        .map_err(|fault| failed(plan.derived[*index].name.clone(), *fault))?
                 }
             };
         }
@@ -173,8 +173,8 @@ impl Code {
     }
 }
 
-fn failed(name: String, fault: Box<Fault>) -> Failed {
-    Box::new((name, *fault))
+fn failed(name: String, fault: Fault) -> Failed {
+    Box::new((name, fault))
 }
 
 /// At most this many shared conditions are remembered (one bit each in a
