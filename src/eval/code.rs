@@ -1,9 +1,11 @@
-//! Rules as flat instruction lists, and the loop that runs them.
+//! Rules as flat lists of tests, and the loop that runs them.
 //!
-//! A condition tree walked by recursion pays a call for every test; here an `and`
-//! or `or` becomes a jump over the tests it no longer needs, so a rule is one
-//! pass over a short slice with one dispatch per test. Only shared conditions
-//! (memos) are run as a call, once per listing.
+//! A condition tree walked by recursion pays a call for every test. Here each
+//! test says where to go next when it is true and when it is false: `a and b`
+//! is `a` (true: go to `b`; false: the rule is false) then `b` (true: true,
+//! false: false), and `not` swaps the two. A rule is one pass over a short
+//! slice with one dispatch per test; only shared conditions (memos) are run as a
+//! call, once per listing.
 
 use serde_json::Value as Json;
 
@@ -14,7 +16,18 @@ use super::program::{Check, Op};
 use super::value::{self, Fault};
 use crate::plan::Plan;
 
-/// One step. Each test sets the result; jumps read it.
+/// A test and where to go after it.
+#[derive(Debug, Clone)]
+struct Step {
+    test: Inst,
+    if_true: u32,
+    if_false: u32,
+}
+
+/// In a [`Step`], going to this target ends the body as true (or false).
+const TRUE: u32 = u32::MAX;
+const FALSE: u32 = u32::MAX - 1;
+
 #[derive(Debug, Clone)]
 enum Inst {
     True,
@@ -23,92 +36,85 @@ enum Inst {
     DerivedIn(usize, Box<[u64]>),
     Derived(usize, Check),
     Memo(usize),
-    Not,
-    /// If the result is false, go to this instruction (an `and` is decided).
-    IfFalse(usize),
-    /// If the result is true, go to this instruction (an `or` is decided).
-    IfTrue(usize),
 }
 
-/// Every rule's and memo's instructions, in one list.
+/// Every rule's and memo's steps, in one list.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Code {
-    insts: Vec<Inst>,
-    /// Each rule's instructions, as a range of `insts`.
-    rules: Vec<(usize, usize)>,
+    steps: Vec<Step>,
+    /// Each rule's steps, as a range of `steps`: all of them, and without the
+    /// first tests the [`super::index::RuleIndex`] answers.
+    rules: Vec<((usize, usize), (usize, usize))>,
     memos: Vec<(usize, usize)>,
 }
 
 /// A failed test: what it read and why.
 pub(super) type Failed = Box<(String, Fault)>;
 
+/// Where to go, while steps are emitted: a body's end, or a place not yet known.
+#[derive(Clone, Copy)]
+enum Label {
+    End(bool),
+    At(usize),
+}
+
+/// Emits one body; places are resolved when it is done.
+struct Emitter {
+    steps: Vec<Step>,
+    /// Each label's step, once placed.
+    places: Vec<usize>,
+    /// Each step's labels, to resolve.
+    labels: Vec<(Label, Label)>,
+}
+
 impl Code {
-    pub(super) fn new(rules: &[Op], memos: &[Op]) -> Code {
+    /// `rules[i]` is rule `i`'s condition and how many of its first `and` items
+    /// the index answers (they are true wherever the index lets the rule run).
+    pub(super) fn new(rules: &[(Op, usize)], memos: &[Op]) -> Code {
         let mut code = Code::default();
         code.memos = memos.iter().map(|op| code.body(op)).collect();
-        code.rules = rules.iter().map(|op| code.body(op)).collect();
+        code.rules = rules
+            .iter()
+            .map(|(op, answered)| (code.body(op), code.body(&without(op, *answered))))
+            .collect();
         code
     }
 
     fn body(&mut self, op: &Op) -> (usize, usize) {
-        let start = self.insts.len();
-        self.emit(op, start);
-        (start, self.insts.len())
+        let mut emitter = Emitter {
+            steps: Vec::new(),
+            places: Vec::new(),
+            labels: Vec::new(),
+        };
+        emitter.emit(op, Label::End(true), Label::End(false));
+        let start = self.steps.len();
+        let resolve = |label: Label| match label {
+            Label::End(true) => TRUE,
+            Label::End(false) => FALSE,
+            Label::At(n) => emitter.places[n] as u32,
+        };
+        for (step, (if_true, if_false)) in emitter.steps.iter().zip(&emitter.labels) {
+            self.steps.push(Step {
+                test: step.test.clone(),
+                if_true: resolve(*if_true),
+                if_false: resolve(*if_false),
+            });
+        }
+        (start, self.steps.len())
     }
 
-    /// Emits `op`; jump targets are relative to `start`, where the body begins.
-    fn emit(&mut self, op: &Op, start: usize) {
-        match op {
-            Op::True => self.insts.push(Inst::True),
-            Op::And(items) => self.chain(items, start, Inst::IfFalse),
-            Op::Or(items) => self.chain(items, start, Inst::IfTrue),
-            Op::Not(inner) => {
-                self.emit(inner, start);
-                self.insts.push(Inst::Not);
-            }
-            Op::Memo(index) => self.insts.push(Inst::Memo(*index)),
-            Op::Field(slot, check) => self.insts.push(Inst::Field(*slot, check.clone())),
-            Op::DerivedIn(index, bits) => self.insts.push(Inst::DerivedIn(*index, bits.clone())),
-            Op::Derived(index, check) => self.insts.push(Inst::Derived(*index, check.clone())),
-        }
-    }
-
-    /// `a and b and c`: each item, then a jump to the end if it decides the whole.
-    /// The result at the end is the last item's, which is the whole's.
-    fn chain(&mut self, items: &[Op], start: usize, jump: fn(usize) -> Inst) {
-        if items.is_empty() {
-            // An empty `and` is true and an empty `or` false; the checker makes
-            // neither, but the walk over conditions would give these.
-            let empty_and = matches!(jump(0), Inst::IfFalse(_));
-            self.insts.push(Inst::True);
-            if !empty_and {
-                self.insts.push(Inst::Not);
-            }
-            return;
-        }
-        let mut jumps = Vec::new();
-        for (n, item) in items.iter().enumerate() {
-            self.emit(item, start);
-            if n + 1 < items.len() {
-                jumps.push(self.insts.len());
-                self.insts.push(jump(0));
-            }
-        }
-        let end = self.insts.len() - start;
-        for at in jumps {
-            self.insts[at] = jump(end);
-        }
-    }
-
-    /// Whether rule `index` matches the frame's listing.
+    /// Whether rule `index` matches the frame's listing; `answered` when the
+    /// index has answered the rule's first tests (they held).
     pub(super) fn rule<N: Node>(
         &self,
         plan: &Plan,
         index: usize,
+        answered: bool,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let (start, end) = self.rules[index];
-        self.run(plan, &self.insts[start..end], frame)
+        let (full, rest) = self.rules[index];
+        let (start, end) = if answered { rest } else { full };
+        self.run(plan, &self.steps[start..end], frame)
     }
 
     /// Runs a body. The first failed test ends it, so the failure reported is
@@ -116,43 +122,35 @@ impl Code {
     fn run<N: Node>(
         &self,
         plan: &Plan,
-        body: &[Inst],
+        body: &[Step],
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let mut result = true;
         let mut at = 0;
-        while let Some(inst) = body.get(at) {
-            at += 1;
-            result = match inst {
+        while let Some(step) = body.get(at) {
+            let result = match &step.test {
                 Inst::DerivedIn(index, bits) => frame
                     .derived_id(*index)
                     .is_some_and(|id| bits::has(bits, id as usize)),
-                Inst::IfFalse(to) => {
-                    if !result {
-                        at = *to;
-                    }
-                    result
-                }
-                Inst::IfTrue(to) => {
-                    if result {
-                        at = *to;
-                    }
-                    result
-                }
                 Inst::Field(slot, check) => run_check(check, frame.field(*slot), plan)
                     .map_err(|fault| failed(plan.fields[*slot].dotted.clone(), *fault))?,
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
-                Inst::Not => !result,
                 Inst::True => true,
                 Inst::Derived(index, check) => {
                     run_check(check, frame.derived_value(plan, *index), plan)
                         .map_err(|fault| failed(plan.derived[*index].name.clone(), *fault))?
                 }
             };
+            let next = if result { step.if_true } else { step.if_false };
+            if next >= FALSE {
+                return Ok(next == TRUE);
+            }
+            at = next as usize;
         }
-        Ok(result)
+        // Only an empty body gets here.
+        Ok(true)
     }
 
+    #[inline]
     fn memo<N: Node>(
         &self,
         plan: &Plan,
@@ -164,12 +162,73 @@ impl Code {
             return Ok(frame.values & bit != 0);
         }
         let (start, end) = self.memos[index];
-        let result = self.run(plan, &self.insts[start..end], frame)?;
+        let result = self.run(plan, &self.steps[start..end], frame)?;
         frame.known |= bit;
         if result {
             frame.values |= bit;
         }
         Ok(result)
+    }
+}
+
+impl Emitter {
+    fn label(&mut self) -> usize {
+        self.places.push(0);
+        self.places.len() - 1
+    }
+
+    fn place(&mut self, label: usize) {
+        self.places[label] = self.steps.len();
+    }
+
+    /// Emits `op`, going to `yes` where it is true and `no` where it is false.
+    fn emit(&mut self, op: &Op, yes: Label, no: Label) {
+        let test = match op {
+            Op::True => Inst::True,
+            Op::Not(inner) => return self.emit(inner, no, yes),
+            Op::And(items) if items.is_empty() => Inst::True,
+            Op::Or(items) if items.is_empty() => return self.emit(&Op::True, no, yes),
+            Op::And(items) => return self.chain(items, yes, no, true),
+            Op::Or(items) => return self.chain(items, yes, no, false),
+            Op::Memo(index) => Inst::Memo(*index),
+            Op::Field(slot, check) => Inst::Field(*slot, check.clone()),
+            Op::DerivedIn(index, bits) => Inst::DerivedIn(*index, bits.clone()),
+            Op::Derived(index, check) => Inst::Derived(*index, check.clone()),
+        };
+        self.steps.push(Step {
+            test,
+            if_true: 0,
+            if_false: 0,
+        });
+        self.labels.push((yes, no));
+    }
+
+    /// `a and b`: `a` goes on to `b` where true and to `no` where false; the last
+    /// item decides. `or` the other way round.
+    fn chain(&mut self, items: &[Op], yes: Label, no: Label, and: bool) {
+        let (last, first) = match items.split_last() {
+            Some(split) => split,
+            None => return,
+        };
+        for item in first {
+            let next = self.label();
+            if and {
+                self.emit(item, Label::At(next), no);
+            } else {
+                self.emit(item, yes, Label::At(next));
+            }
+            self.place(next);
+        }
+        self.emit(last, yes, no);
+    }
+}
+
+/// `op` without its first `answered` `and` items.
+fn without(op: &Op, answered: usize) -> Op {
+    match op {
+        Op::And(items) if answered > 0 => Op::And(items.iter().skip(answered).cloned().collect()),
+        _ if answered > 0 => Op::True,
+        other => other.clone(),
     }
 }
 

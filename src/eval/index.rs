@@ -127,7 +127,8 @@ impl RuleIndex {
     /// holds something else, or a field a text test reads is not text (an error
     /// to report), none are taken: every rule is evaluated, so that the error is
     /// reported where the rules meet it.
-    pub(super) fn strike<N: Node>(&self, listing: &Frame<N>, rules: &mut [u64]) {
+    /// Whether it did: the rules left then passed all their first tests.
+    pub(super) fn strike<N: Node>(&self, listing: &Frame<N>, rules: &mut [u64]) -> bool {
         let text = |slot: &usize| {
             listing
                 .field(*slot)
@@ -139,7 +140,7 @@ impl RuleIndex {
                 .is_none_or(|v| matches!(v.view(), View::Bool(_)))
         };
         if !self.texts.iter().all(text) || !self.bools.iter().all(boolean) {
-            return;
+            return false;
         }
         let mut strike = |mask: &[u64]| {
             rules
@@ -160,6 +161,7 @@ impl RuleIndex {
                 None => strike(missing),
             }
         }
+        true
     }
 }
 

@@ -101,9 +101,9 @@ impl<'p> Decider<'p> {
         let (plan, program) = (self.plan, &self.plan.program);
         let mut frame = program.frame(plan, listing);
         candidates.copy_from_slice(&self.in_force);
-        program.strike(&frame, candidates);
+        let struck = program.strike(&frame, candidates);
         for index in bits::ones(candidates) {
-            match program.matches(plan, index, &mut frame) {
+            match program.matches(plan, index, struck, &mut frame) {
                 Ok(true) => bits::set(matched, index),
                 Ok(false) => {}
                 Err(failed) => return Err(error(failed.0, failed.1, &plan.rules[index])),

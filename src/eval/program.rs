@@ -76,26 +76,36 @@ impl Program {
             })
             .collect();
         let values: Vec<usize> = plan.derived.iter().map(|d| d.values.len()).collect();
+        let with_answered: Vec<(Op, usize)> = rules
+            .into_iter()
+            .map(|op| {
+                let answered = answered(&op, &memos);
+                (op, answered)
+            })
+            .collect();
         Program {
-            code: Code::new(&rules, &memos),
+            code: Code::new(&with_answered, &memos),
             index: RuleIndex::new(leads, &values),
         }
     }
 
     /// Takes from `rules` those that cannot match the frame's listing (see
     /// [`RuleIndex`]).
-    pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) {
-        self.index.strike(frame, rules);
+    /// Whether it did (see [`RuleIndex::strike`]).
+    pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) -> bool {
+        self.index.strike(frame, rules)
     }
 
-    /// Whether rule `index` matches the frame's listing.
+    /// Whether rule `index` matches the frame's listing; `struck` when the
+    /// index has struck out the rules whose first tests fail.
     pub(super) fn matches<N: Node>(
         &self,
         plan: &Plan,
         index: usize,
+        struck: bool,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        self.code.rule(plan, index, frame)
+        self.code.rule(plan, index, struck, frame)
     }
 
     pub(super) fn frame<'l, 'a, N: Node>(
@@ -205,6 +215,25 @@ fn leads(plan: &Plan, op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
             }
             exact
         }
+    }
+}
+
+/// How many of a rule's first `and` items are tests the index answers in full
+/// (see [`leads`]): where the index lets the rule run, they hold.
+fn answered(op: &Op, memos: &[Op]) -> usize {
+    match op {
+        Op::And(items) => items.iter().take_while(|item| exact(item, memos)).count(),
+        other => usize::from(exact(other, memos)),
+    }
+}
+
+/// Whether every test in `op` is one the index answers exactly.
+fn exact(op: &Op, memos: &[Op]) -> bool {
+    match op {
+        Op::True | Op::Field(_, Check::Bool(_)) | Op::DerivedIn(..) => true,
+        Op::Memo(index) => exact(&memos[*index], memos),
+        Op::And(items) => items.iter().all(|item| exact(item, memos)),
+        _ => false,
     }
 }
 
