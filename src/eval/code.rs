@@ -10,6 +10,7 @@
 use serde_json::Value as Json;
 
 use super::bits;
+use super::keys::KeyTable;
 use super::listing::Listing;
 use super::node::{Node, View};
 use super::program::{Check, Op};
@@ -259,15 +260,23 @@ pub(super) struct Frame<'l, 'a, N> {
 }
 
 impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
-    pub(super) fn new(plan: &'l Plan, listing: &'l Listing<'a, N>) -> Self {
+    /// `keys[d]` looks up derived field `d`'s keys.
+    pub(super) fn new(plan: &'l Plan, keys: &[KeyTable], listing: &'l Listing<'a, N>) -> Self {
+        let derive = |index: usize| {
+            let (Some(derived), Some(keys)) = (plan.derived.get(index), keys.get(index)) else {
+                return NONE;
+            };
+            let value = listing.field(derived.field.slot);
+            let id = match value.map(Node::view) {
+                Some(View::Str(text)) => keys.get(text).or(derived.default),
+                _ => value::derive_id(derived, value),
+            };
+            id.unwrap_or(NONE)
+        };
         Frame {
             plan,
             listing,
-            derived: std::array::from_fn(|index| {
-                plan.derived.get(index).map_or(NONE, |d| {
-                    value::derive_id(d, listing.field(d.field.slot)).unwrap_or(NONE)
-                })
-            }),
+            derived: std::array::from_fn(derive),
             known: 0,
             values: 0,
         }

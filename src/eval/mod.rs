@@ -6,6 +6,7 @@ mod date;
 mod error;
 pub mod explain;
 mod index;
+mod keys;
 mod listing;
 pub mod money;
 pub mod node;
@@ -138,16 +139,18 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
 /// them.
 #[inline]
 fn decision(plan: &Plan, matched: &[u64]) -> Decision {
-    let mut rules = SmallVec::new();
-    let mut action = Action::Allow;
+    let mut decision = Decision {
+        action: Action::Allow,
+        rules: SmallVec::new(),
+    };
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
         if applies(plan, matched, index) {
-            rules.push(index);
-            action = action.max(plan.rules[index].action);
+            decision.rules.push(index);
+            decision.action = decision.action.max(plan.rules[index].action);
         }
     }
-    Decision { action, rules }
+    decision
 }
 
 /// A matched rule applies unless a rule overriding it applies. Overrides form no

@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 use super::bits;
 use super::code::{Code, Failed, Frame, MEMOS};
 use super::index::{Gate, Lead, RuleIndex};
+use super::keys::KeyTable;
 use super::listing::Listing;
 use super::node::Node;
 use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
@@ -26,6 +27,8 @@ pub struct Program {
     code: Code,
     /// Which rules a listing's first few values already rule out.
     index: RuleIndex,
+    /// For each derived field, its `match`'s keys.
+    keys: Vec<KeyTable>,
 }
 
 /// A condition as a tree, specialised: what rules compile to before they become
@@ -86,6 +89,11 @@ impl Program {
         Program {
             code: Code::new(&with_answered, &memos),
             index: RuleIndex::new(leads, &values),
+            keys: plan
+                .derived
+                .iter()
+                .map(|d| KeyTable::new(&d.arms))
+                .collect(),
         }
     }
 
@@ -113,7 +121,7 @@ impl Program {
         plan: &'l Plan,
         listing: &'l Listing<'a, N>,
     ) -> Frame<'l, 'a, N> {
-        Frame::new(plan, listing)
+        Frame::new(plan, &self.keys, listing)
     }
 }
 
@@ -129,19 +137,27 @@ fn count_shared(cond: &Cond, counts: &mut HashMap<String, usize>) {
     }
 }
 
-/// Conditions worth remembering: compound ones and text searches. A single cheap
-/// test costs less to repeat than to look up.
+/// Conditions worth remembering: those that cost more than a lookup, i.e. that
+/// search text, compare money, numbers or dates, or combine several tests. A
+/// few cheap tests cost less to repeat than to remember.
 fn share_key(cond: &Cond) -> Option<String> {
-    let worth = match cond {
-        Cond::And(_) | Cond::Or(_) | Cond::Not(_) => true,
-        Cond::Test(_, test) => matches!(
-            test,
-            Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_)
-        ),
-        Cond::True => false,
-    };
     // The plan's `Debug` form is its structure: equal keys are equal conditions.
-    worth.then(|| format!("{cond:?}"))
+    (cost(cond) >= 4).then(|| format!("{cond:?}"))
+}
+
+/// Roughly what evaluating a condition costs, in cheap tests.
+fn cost(cond: &Cond) -> usize {
+    match cond {
+        Cond::True => 0,
+        Cond::And(items) | Cond::Or(items) => items.iter().map(cost).sum(),
+        Cond::Not(inner) => cost(inner),
+        Cond::Test(_, test) => match test {
+            Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_) => 10,
+            Test::Missing | Test::IsTrue | Test::In(_) => 1,
+            Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
+            Test::Compare(..) => 3,
+        },
+    }
 }
 
 struct Compiler<'p> {
