@@ -10,11 +10,14 @@
 
 use rustc_hash::FxHashMap;
 
+/// A perfect table's slots: each empty, or a key and its value.
+type Slots = Box<[Option<(Box<str>, u32)>]>;
+
 /// Text keys, each to a `u32` value.
 #[derive(Debug, Clone)]
 pub(super) enum KeyTable {
     Perfect {
-        slots: Box<[Option<(Box<str>, u32)>]>,
+        slots: Slots,
         seed: u64,
         /// `slots.len() - 1`; the length is a power of two.
         mask: usize,
@@ -74,8 +77,8 @@ impl KeyTable {
 }
 
 /// The keys in a table of `size` slots under `seed`, if no two share a slot.
-fn place(keys: &[(&str, u32)], size: usize, seed: u64) -> Option<Box<[Option<(Box<str>, u32)>]>> {
-    let mut slots: Box<[Option<(Box<str>, u32)>]> = vec![None; size].into();
+fn place(keys: &[(&str, u32)], size: usize, seed: u64) -> Option<Slots> {
+    let mut slots: Slots = vec![None; size].into();
     for (key, value) in keys {
         let slot = &mut slots[hash(key.as_bytes(), seed) & (size - 1)];
         if slot.is_some() {
