@@ -81,24 +81,43 @@ impl<'p> Decider<'p> {
 
     /// Decides a listing already read into the plan's slots.
     pub fn decide<N: node::Node>(&self, listing: &Listing<N>) -> Result<Decision, EvalError> {
+        let mut decision = Decision {
+            action: Action::Allow,
+            rules: SmallVec::new(),
+        };
+        self.decide_into(listing, &mut decision)?;
+        Ok(decision)
+    }
+
+    /// As [`Decider::decide`], into `decision`, which is overwritten. Deciding
+    /// many listings into one `Decision` moves nothing per listing.
+    pub fn decide_into<N: node::Node>(
+        &self,
+        listing: &Listing<N>,
+        decision: &mut Decision,
+    ) -> Result<(), EvalError> {
         let words = self.in_force.len();
         if words <= STACK_WORDS {
             let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
-            self.decide_in(listing, &mut candidates[..words], &mut matched[..words])
+            self.matched(listing, &mut candidates[..words], &mut matched[..words])?;
+            decide_from(self.plan, &matched[..words], decision);
         } else {
-            self.decide_in(listing, &mut vec![0; words], &mut vec![0; words])
+            let mut matched = vec![0; words];
+            self.matched(listing, &mut vec![0; words], &mut matched)?;
+            decide_from(self.plan, &matched, decision);
         }
+        Ok(())
     }
 
-    /// Decides with `candidates` and `matched`, as many words as `in_force`,
-    /// as working space.
+    /// Sets the bits of the rules that match in `matched`, with `candidates`, as
+    /// many words as `in_force`, as working space.
     #[inline]
-    fn decide_in<N: node::Node>(
+    fn matched<N: node::Node>(
         &self,
         listing: &Listing<N>,
         candidates: &mut [u64],
         matched: &mut [u64],
-    ) -> Result<Decision, EvalError> {
+    ) -> Result<(), EvalError> {
         let (plan, program) = (self.plan, &self.plan.program);
         let mut frame = program.frame(plan, listing);
         candidates.copy_from_slice(&self.in_force);
@@ -110,7 +129,7 @@ impl<'p> Decider<'p> {
                 Err(failed) => return Err(error(failed.0, failed.1, &plan.rules[index])),
             }
         }
-        Ok(decision(plan, matched))
+        Ok(())
     }
 }
 
@@ -137,12 +156,20 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
 
 /// The decision from the rules in force that match, and the overrides between
 /// them.
-#[inline]
 fn decision(plan: &Plan, matched: &[u64]) -> Decision {
     let mut decision = Decision {
         action: Action::Allow,
         rules: SmallVec::new(),
     };
+    decide_from(plan, matched, &mut decision);
+    decision
+}
+
+/// Overwrites `decision` with the one the matched rules give.
+#[inline]
+fn decide_from(plan: &Plan, matched: &[u64], decision: &mut Decision) {
+    decision.action = Action::Allow;
+    decision.rules.clear();
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
         if applies(plan, matched, index) {
@@ -150,7 +177,6 @@ fn decision(plan: &Plan, matched: &[u64]) -> Decision {
             decision.action = decision.action.max(plan.rules[index].action);
         }
     }
-    decision
 }
 
 /// A matched rule applies unless a rule overriding it applies. Overrides form no
