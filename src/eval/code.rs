@@ -32,6 +32,8 @@ const FALSE: u32 = u32::MAX - 1;
 #[derive(Debug, Clone)]
 enum Inst {
     True,
+    /// `FIELD is missing`: the commonest test, answered without a look at the value.
+    Missing(usize),
     Field(usize, Check),
     /// The derived value's index is one of these bits (missing is never).
     DerivedIn(usize, Box<[u64]>),
@@ -132,6 +134,7 @@ impl Code {
                 Inst::DerivedIn(index, bits) => frame
                     .derived_id(*index)
                     .is_some_and(|id| bits::has(bits, id as usize)),
+                Inst::Missing(slot) => frame.field(*slot).is_none(),
                 Inst::Field(slot, check) => run_check(check, frame.field(*slot), plan)
                     .map_err(|fault| failed(plan.fields[*slot].dotted.clone(), *fault))?,
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
@@ -192,6 +195,7 @@ impl Emitter {
             Op::And(items) => return self.chain(items, yes, no, true),
             Op::Or(items) => return self.chain(items, yes, no, false),
             Op::Memo(index) => Inst::Memo(*index),
+            Op::Field(slot, Check::Missing) => Inst::Missing(*slot),
             Op::Field(slot, check) => Inst::Field(*slot, check.clone()),
             Op::DerivedIn(index, bits) => Inst::DerivedIn(*index, bits.clone()),
             Op::Derived(index, check) => Inst::Derived(*index, check.clone()),
