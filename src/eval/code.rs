@@ -15,7 +15,10 @@ use super::listing::Listing;
 use super::node::{Node, View};
 use super::program::{Check, Op};
 use super::value::{self, Fault};
-use crate::plan::Plan;
+use rust_decimal::Decimal;
+
+use crate::plan::{Money, Plan, Test};
+use crate::syntax::ast::CmpOp;
 
 /// A test and where to go after it.
 #[derive(Debug, Clone)]
@@ -316,6 +319,49 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
         (Check::Bool(b), View::Bool(v)) => Ok(*b == v),
         (Check::Text(_) | Check::Texts(_), _) => Err(value::wrong(value, "text")),
         (Check::Bool(_), _) => Err(value::wrong(value, "a boolean")),
+        (Check::Money(money), _) => match money.whole(value) {
+            Some(hit) => Ok(hit),
+            None => value::apply(&money.test, value, &plan.rates),
+        },
         (Check::Other(test), _) => value::apply(test, value, &plan.rates),
+    }
+}
+
+/// A money comparison with the literal's whole amounts at hand, in each currency
+/// it converts to exactly: a listing's whole amount in one of them compares as
+/// integers. Anything else (fractions, other currencies, other shapes, errors)
+/// is left to the general comparison, which gives the same answers.
+#[derive(Debug, Clone)]
+pub(super) struct MoneyCheck {
+    op: CmpOp,
+    whole: Vec<(Box<str>, i64)>,
+    test: Test,
+}
+
+impl MoneyCheck {
+    pub(super) fn new(op: CmpOp, literal: &Money, test: Test) -> MoneyCheck {
+        let own = (literal.currency.as_str(), literal.amount, Decimal::ONE);
+        let converted = literal
+            .converted
+            .iter()
+            .map(|(c, num, den)| (c.as_str(), *num, *den));
+        let whole = std::iter::once(own)
+            .chain(converted)
+            .filter(|(_, num, den)| *den == Decimal::ONE && num.fract().is_zero())
+            .filter_map(|(c, num, _)| Some((c.into(), i64::try_from(num).ok()?)))
+            .collect();
+        MoneyCheck { op, whole, test }
+    }
+
+    /// The answer for `{"amount": WHOLE, "currency": C}` with `C` at hand.
+    fn whole<N: Node>(&self, value: &N) -> Option<bool> {
+        let (View::Number(amount), View::Str(currency)) =
+            (value.get("amount")?.view(), value.get("currency")?.view())
+        else {
+            return None;
+        };
+        let amount = amount.as_i64()?;
+        let (_, threshold) = self.whole.iter().find(|(c, _)| **c == *currency)?;
+        Some(value::holds(self.op, amount.cmp(threshold)))
     }
 }

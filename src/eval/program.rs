@@ -12,7 +12,7 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 
 use super::bits;
-use super::code::{Code, Failed, Frame, MEMOS};
+use super::code::{Code, Failed, Frame, MEMOS, MoneyCheck};
 use super::index::{Gate, Lead, RuleIndex};
 use super::keys::KeyTable;
 use super::listing::Listing;
@@ -53,6 +53,7 @@ pub(super) enum Check {
     Text(Box<str>),
     Texts(Box<FxHashSet<String>>),
     Bool(bool),
+    Money(Box<MoneyCheck>),
     Other(Box<Test>),
 }
 
@@ -317,6 +318,9 @@ fn check(test: &Test) -> Check {
         Test::Compare(CmpOp::Eq, Value::Bool(b)) => Check::Bool(*b),
         Test::IsTrue => Check::Bool(true),
         Test::In(set) if set.others.is_empty() => Check::Texts(Box::new(set.texts.clone())),
+        Test::Compare(op, Value::Money(money)) => {
+            Check::Money(Box::new(MoneyCheck::new(*op, money, test.clone())))
+        }
         other => Check::Other(Box::new(other.clone())),
     }
 }

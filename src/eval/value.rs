@@ -116,7 +116,7 @@ fn compare<N: Node>(op: CmpOp, value: &N, literal: &Value, rates: &Rates) -> Res
     Ok(holds(op, ordering))
 }
 
-fn holds(op: CmpOp, ordering: Ordering) -> bool {
+pub(super) fn holds(op: CmpOp, ordering: Ordering) -> bool {
     match op {
         CmpOp::Eq => ordering == Ordering::Equal,
         CmpOp::Ne => ordering != Ordering::Equal,
