@@ -46,26 +46,25 @@ impl Search {
         Some(Search { packed, automaton })
     }
 
-    /// Whether `text`, which must be ASCII, holds any of the needles.
-    pub fn is_match(&self, text: &str) -> bool {
+    /// Whether `text` holds any of the needles; `None` when it is not ASCII
+    /// (its case is Unicode's to fold, not this searcher's).
+    pub fn find_in(&self, text: &str) -> Option<bool> {
         let Some(packed) = &self.packed else {
-            return self.automaton.is_match(text);
+            return text.is_ascii().then(|| self.automaton.is_match(text));
         };
         let text = text.as_bytes();
         if text.len() <= SHORT {
             // Most titles: lower-cased on the stack.
             let mut lower = [0u8; SHORT];
             let lower = &mut lower[..text.len()];
-            lower_ascii(text, lower);
-            return packed.find(lower).is_some();
+            return lower_ascii(text, lower).then(|| packed.find(lower).is_some());
         }
         LOWER.with(|cell| match cell.try_borrow_mut() {
             Ok(mut lower) => {
                 lower.resize(text.len(), 0);
-                lower_ascii(text, &mut lower);
-                packed.find(&lower[..]).is_some()
+                lower_ascii(text, &mut lower).then(|| packed.find(&lower[..]).is_some())
             }
-            Err(_) => self.automaton.is_match(text),
+            Err(_) => text.is_ascii().then(|| self.automaton.is_match(text)),
         })
     }
 }
@@ -73,18 +72,25 @@ impl Search {
 /// Texts up to this long are lower-cased into a buffer on the stack.
 const SHORT: usize = 128;
 
-/// Lower-cases ASCII `text` into `out`, as long, eight bytes at a time.
-fn lower_ascii(text: &[u8], out: &mut [u8]) {
+/// Lower-cases `text` into `out`, as long, eight bytes at a time; false (and
+/// `out` not to be used) when `text` is not ASCII.
+fn lower_ascii(text: &[u8], out: &mut [u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut seen = 0u64;
     let mut from = text.chunks_exact(8);
     let mut to = out.chunks_exact_mut(8);
     for (chunk, into) in (&mut from).zip(&mut to) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        into.copy_from_slice(&lower_word(u64::from_le_bytes(word)).to_le_bytes());
+        let word = u64::from_le_bytes(word);
+        seen |= word;
+        into.copy_from_slice(&lower_word(word).to_le_bytes());
     }
     for (byte, into) in from.remainder().iter().zip(to.into_remainder()) {
+        seen |= u64::from(*byte);
         *into = byte.to_ascii_lowercase();
     }
+    seen & HIGH == 0
 }
 
 /// Eight ASCII bytes with `A`..=`Z` lower-cased. For bytes below 0x80, adding
@@ -106,8 +112,13 @@ mod tests {
     fn lowers_every_ascii_byte_as_the_standard_library_does() {
         let all: Vec<u8> = (0u8..128).chain((0u8..128).rev()).collect();
         let mut out = vec![0; all.len()];
-        lower_ascii(&all, &mut out);
+        assert!(lower_ascii(&all, &mut out));
         assert_eq!(out, all.to_ascii_lowercase());
+        for at in [0, 7, 8, 12] {
+            let mut text = b"Hijab Instan Murah".to_vec();
+            text[at] = 0xc3;
+            assert!(!lower_ascii(&text, &mut vec![0; text.len()]), "{at}");
+        }
     }
 
     #[test]
@@ -121,17 +132,57 @@ mod tests {
             "Original PC Game Key",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxhiJab",
         ] {
-            assert!(search.is_match(text), "{text}");
+            assert_eq!(search.find_in(text), Some(true), "{text}");
         }
         for text in ["", "hija", "Kemeja Batik", "baju  koko", "pcgame"] {
-            assert!(!search.is_match(text), "{text}");
+            assert_eq!(search.find_in(text), Some(false), "{text}");
         }
+    }
+
+    #[test]
+    fn answers_as_lower_casing_and_searching_each_needle_would() {
+        // Random texts built from pieces of the needles, in random case, as long
+        // as a title or far longer (past the stack buffer), against the obvious way.
+        let needles = ["hijab", "baju koko", "pc game", "non-halal", "lisensi", "x"];
+        let search = Search::new(needles.into_iter()).unwrap();
+        let pieces = [
+            "hij", "ab", "baju", " ", "koko", "pc", "game", "non", "-", "halal", "lis", "ensi",
+            "q", "Z",
+        ];
+        let mut rng = crate::synth::Rng::new(5);
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            let count = rng.next_u64() % 90;
+            for _ in 0..count {
+                let piece = rng.pick(&pieces);
+                if rng.chance(0.5) {
+                    text.push_str(&piece.to_ascii_uppercase());
+                } else {
+                    text.push_str(piece);
+                }
+            }
+            let lower = text.to_ascii_lowercase();
+            let expected = needles.iter().any(|n| lower.contains(n));
+            assert_eq!(search.find_in(&text), Some(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_is_left_to_the_caller() {
+        let search = Search::new(["hijab"].into_iter()).unwrap();
+        assert_eq!(search.find_in("Café hijab"), None);
+        assert_eq!(search.find_in(&format!("{}é hijab", "a".repeat(200))), None);
+        assert_eq!(
+            search.find_in(&format!("{} HIJAB", "a".repeat(200))),
+            Some(true)
+        );
     }
 
     #[test]
     fn an_empty_needle_is_in_every_text() {
         let search = Search::new(["", "x"].into_iter()).unwrap();
-        assert!(search.is_match("") && search.is_match("abc"));
+        assert_eq!(search.find_in(""), Some(true));
+        assert_eq!(search.find_in("abc"), Some(true));
     }
 
     #[test]

@@ -165,19 +165,19 @@ fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
 }
 
 fn contains_any<N: Node>(value: &N, set: &NeedleSet) -> Result<bool> {
-    match (value.view(), &set.search) {
-        // ASCII text: one pass for all the needles. Other text is lower-cased with
-        // Unicode's rules, one needle at a time, as `contains` does.
-        (View::Str(s), Some(search)) if s.is_ascii() => Ok(search.is_match(s)),
-        _ => {
-            for needle in set.iter() {
-                if contains(value, needle)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
+    // ASCII text: one pass for all the needles. Other text is lower-cased with
+    // Unicode's rules, one needle at a time, as `contains` does.
+    if let (View::Str(s), Some(search)) = (value.view(), &set.search)
+        && let Some(hit) = search.find_in(s)
+    {
+        return Ok(hit);
+    }
+    for needle in set.iter() {
+        if contains(value, needle)? {
+            return Ok(true);
         }
     }
+    Ok(false)
 }
 
 fn contains<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
