@@ -160,27 +160,28 @@ impl Emit<'_> {
     }
 
     /// Parses only the fields the plan reads, then decides.
-    fn line(
-        &self,
-        projection: &Projection,
-        out: &mut Vec<u8>,
-        summary: &mut Summary,
-        line: usize,
-        bytes: &[u8],
-    ) {
+    fn line(&self, projection: &Projection, task: &mut Task, line: usize, bytes: &[u8]) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return;
         }
+        let Task {
+            bytes: out,
+            summary,
+            decision,
+        } = task;
         match projection.parse(bytes) {
             Ok(slots) => {
                 let listing = Listing::from_slots(&slots);
-                let result = self.decider.decide(&listing).map_err(|e| e.to_string());
+                let result = self
+                    .decider
+                    .decide_into(&listing, decision)
+                    .map_err(|e| e.to_string());
                 self.record(
                     out,
                     summary,
                     line,
                     listing.id(self.plan),
-                    result.as_ref().map_err(String::as_str),
+                    result.as_ref().map(|()| &*decision).map_err(String::as_str),
                 );
             }
             Err(error) => self.record(out, summary, line, None::<&Json>, Err(&error)),
@@ -304,8 +305,8 @@ fn lines(emit: &Emit, mut reader: Box<dyn BufRead + Send>, sink: &mut Sink) -> i
     let projection = Projection::new(emit.plan);
     let mut summary = Summary::default();
     let mut decide = |chunk: Chunk| -> io::Result<()> {
-        let each = |bytes: &mut Vec<u8>, part: &mut Summary, (line, text): &(usize, &[u8])| {
-            emit.line(&projection, bytes, part, *line, text);
+        let each = |task: &mut Task, (line, text): &(usize, &[u8])| {
+            emit.line(&projection, task, *line, text);
         };
         let (parts, part) = in_parallel(&chunk.lines(), each);
         summary.merge(part);
@@ -358,8 +359,8 @@ fn records_in_chunks(emit: &Emit, records: Records, sink: &mut Sink) -> io::Resu
     let mut records = records.peekable();
     while records.peek().is_some() {
         let chunk: Vec<Record> = records.by_ref().take(CHUNK_RECORDS).collect();
-        let each = |bytes: &mut Vec<u8>, part: &mut Summary, record: &Record| {
-            emit.parsed(bytes, part, record)
+        let each = |task: &mut Task, record: &Record| {
+            emit.parsed(&mut task.bytes, &mut task.summary, record)
         };
         let (parts, part) = in_parallel(&chunk, each);
         summary.merge(part);
@@ -368,20 +369,33 @@ fn records_in_chunks(emit: &Emit, records: Records, sink: &mut Sink) -> io::Resu
     Ok(summary)
 }
 
+/// What a task of [`TASK`] items makes: output bytes and counts, with one
+/// `Decision` that each item's is made into.
+struct Task {
+    bytes: Vec<u8>,
+    summary: Summary,
+    decision: Decision,
+}
+
 /// Decides `items` on all cores, a task of [`TASK`] items at a time: the output
 /// of each task, in order, and the counts.
 fn in_parallel<T: Sync>(
     items: &[T],
-    each: impl Fn(&mut Vec<u8>, &mut Summary, &T) + Sync,
+    each: impl Fn(&mut Task, &T) + Sync,
 ) -> (Vec<Vec<u8>>, Summary) {
     let parts: Vec<(Vec<u8>, Summary)> = items
         .par_chunks(TASK)
-        .map(|task| {
-            let (mut bytes, mut part) = (Vec::with_capacity(task.len() * 128), Summary::default());
-            for item in task {
-                each(&mut bytes, &mut part, item);
+        .map(|items| {
+            let mut task = Task {
+                bytes: Vec::with_capacity(items.len() * 128),
+                summary: Summary::default(),
+                decision: Decision::default(),
+            };
+            for item in items {
+                each(&mut task, item);
             }
-            (bytes, part)
+            let Task { bytes, summary, .. } = task;
+            (bytes, summary)
         })
         .collect();
     let mut summary = Summary::default();

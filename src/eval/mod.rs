@@ -34,6 +34,16 @@ pub struct Decision {
     pub rules: SmallVec<[usize; 4]>,
 }
 
+/// `allow`, by no rule.
+impl Default for Decision {
+    fn default() -> Self {
+        Decision {
+            action: Action::Allow,
+            rules: SmallVec::new(),
+        }
+    }
+}
+
 /// Decides one listing on `date`.
 pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
     Decider::new(plan, date).decide_json(listing)
@@ -81,10 +91,7 @@ impl<'p> Decider<'p> {
 
     /// Decides a listing already read into the plan's slots.
     pub fn decide<N: node::Node>(&self, listing: &Listing<N>) -> Result<Decision, EvalError> {
-        let mut decision = Decision {
-            action: Action::Allow,
-            rules: SmallVec::new(),
-        };
+        let mut decision = Decision::default();
         self.decide_into(listing, &mut decision)?;
         Ok(decision)
     }
@@ -157,10 +164,7 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
 /// The decision from the rules in force that match, and the overrides between
 /// them.
 fn decision(plan: &Plan, matched: &[u64]) -> Decision {
-    let mut decision = Decision {
-        action: Action::Allow,
-        rules: SmallVec::new(),
-    };
+    let mut decision = Decision::default();
     decide_from(plan, matched, &mut decision);
     decision
 }
