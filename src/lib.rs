@@ -7,7 +7,7 @@
 //! ties them together for the `akar` binary.
 //!
 //! ```
-//! use akar::{Sources, check::check_sources, eval::decide, plan::Action};
+//! use akar::{Sources, check::check_sources, eval::{Decider, decide}, plan::Action};
 //!
 //! let mut sources = Sources::default();
 //! sources.add("akar.policy", "block import where cluster in [fashion, culinary, craft]");
@@ -18,6 +18,11 @@
 //! let decision = decide(&plan, &listing, today).unwrap();
 //! assert_eq!(decision.action, Action::Block);
 //! assert_eq!(plan.rules[decision.rules[0]].label, "akar.policy:1");
+//!
+//! // Many listings on one date: a Decider finds the rules in force once.
+//! let decider = Decider::new(&plan, today);
+//! let domestic = serde_json::json!({"cluster": "fashion", "cross_border": false});
+//! assert_eq!(decider.decide_json(&domestic).unwrap().action, Action::Allow);
 //! ```
 
 pub mod check;

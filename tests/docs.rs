@@ -131,3 +131,25 @@ fn readme_check_example_is_what_akar_check_prints() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(String::from_utf8(output.stderr).unwrap(), shown);
 }
+
+/// The README's Rust example runs as the crate's doctest (`src/lib.rs`): it must be
+/// the same code, line for line.
+#[test]
+fn readme_library_example_is_the_crate_doctest() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("```rust\n")
+        .expect("the README has a Rust example")
+        + 8;
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let lib = std::fs::read_to_string("src/lib.rs").unwrap();
+    let doc: String = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| format!("{}\n", line.strip_prefix(' ').unwrap_or(line)))
+        .collect();
+    assert!(
+        doc.contains(example),
+        "README.md's Rust example differs from the doctest in src/lib.rs:\n{example}"
+    );
+}
