@@ -1,11 +1,13 @@
 //! Rules skipped before they are evaluated: a rule whose first tests (a boolean
-//! field such as `cross_border`, a `match`-derived field such as `cluster`) fail
-//! for a listing cannot match it, and those tests are answered for every rule
-//! at once from the listing's few values.
+//! field such as `cross_border`, a `match`-derived field such as `cluster`, or the
+//! field the `match` reads, as in `category == "Books"`) fail for a listing cannot
+//! match it, and those tests are answered for every rule at once from the
+//! listing's few values.
 //!
-//! Skipping never hides an error: the only such first test that can fail is a
-//! boolean field holding something else, and a listing with one is evaluated in
-//! full, rule by rule, so that the error is reported where the rules meet it.
+//! Skipping never hides an error: the only such first tests that can fail are a
+//! boolean field holding something else and a text test on a value that is not
+//! text, and a listing with either is evaluated in full, rule by rule, so that the
+//! error is reported where the rules meet it.
 
 use super::bits;
 use super::code::Frame;

@@ -2,9 +2,11 @@
 //!
 //! The plan's conditions ([`Cond`]) say what the policy means and are what
 //! explanations walk; this form is for speed. Each test is specialised by what it
-//! compares (text equality, text sets, booleans); tests on a `match`-derived field
-//! become bit tests over the field's few possible values; and a condition used by
-//! several rules (a `let`, a subject) is evaluated at most once per listing.
+//! compares (text equality, text sets, booleans, money); tests on a `match`-derived
+//! field become bit tests over the field's few possible values; a condition used by
+//! several rules (a `let`, a subject) that costs more than a lookup is evaluated at
+//! most once per listing; the tests each rule starts with feed the [`RuleIndex`];
+//! and the result is emitted as [`Code`].
 
 use std::collections::HashMap;
 
@@ -98,9 +100,8 @@ impl Program {
         }
     }
 
-    /// Takes from `rules` those that cannot match the frame's listing (see
-    /// [`RuleIndex`]).
-    /// Whether it did (see [`RuleIndex::strike`]).
+    /// Takes from `rules` those that cannot match the frame's listing, and says
+    /// whether it did (see [`RuleIndex::strike`]).
     pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) -> bool {
         self.index.strike(frame, rules)
     }
