@@ -128,3 +128,18 @@ fn fast_and_plain_paths_agree_on_a_generated_stress_policy() {
     catalogue.push_str(&akar::synth::catalogue(13, 400));
     assert_eq!(agree(path, &catalogue, &DATES), 5_600);
 }
+
+#[test]
+fn a_plan_edited_after_it_was_compiled_is_decided_as_it_now_reads() {
+    // `Plan`'s fields are public; a library user may add a rule without calling
+    // `Plan::compile` again. The decider then compiles a program of its own
+    // rather than run (or index past) one made for other rules.
+    let mut plan = plan("benches/four-rules.policy");
+    let copy = plan.rules[0].clone();
+    plan.rules.push(copy);
+    let listing = serde_json::json!({"cluster": "fashion", "cross_border": true});
+    let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let fast = akar::eval::decide(&plan, &listing, at).unwrap();
+    assert_eq!(fast, akar::eval::decide_plain(&plan, &listing, at).unwrap());
+    assert_eq!(fast.rules.as_slice(), [0, 4]);
+}

@@ -109,6 +109,11 @@ impl Code {
         (start, self.steps.len())
     }
 
+    /// How many rules the code is for.
+    pub(super) fn rules(&self) -> usize {
+        self.rules.len()
+    }
+
     /// Whether rule `index` matches the frame's listing; `answered` when the
     /// index has answered the rule's first tests (they held).
     pub(super) fn rule<N: Node>(
@@ -139,12 +144,12 @@ impl Code {
                     .is_some_and(|id| bits::has(bits, id as usize)),
                 Inst::Missing(slot) => frame.field(*slot).is_none(),
                 Inst::Field(slot, check) => run_check(check, frame.field(*slot), plan)
-                    .map_err(|fault| failed(plan.fields[*slot].dotted.clone(), *fault))?,
+                    .map_err(|fault| failed(field_name(plan, *slot), *fault))?,
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
                 Inst::True => true,
                 Inst::Derived(index, check) => {
                     run_check(check, frame.derived_value(plan, *index), plan)
-                        .map_err(|fault| failed(plan.derived[*index].name.clone(), *fault))?
+                        .map_err(|fault| failed(derived_name(plan, *index), *fault))?
                 }
             };
             let next = if result { step.if_true } else { step.if_false };
@@ -238,6 +243,18 @@ fn without(op: &Op, answered: usize) -> Op {
         _ if answered > 0 => Op::True,
         other => other.clone(),
     }
+}
+
+fn field_name(plan: &Plan, slot: usize) -> String {
+    plan.fields
+        .get(slot)
+        .map_or_else(String::new, |f| f.dotted.clone())
+}
+
+fn derived_name(plan: &Plan, index: usize) -> String {
+    plan.derived
+        .get(index)
+        .map_or_else(String::new, |d| d.name.clone())
 }
 
 fn failed(name: String, fault: Fault) -> Failed {

@@ -14,6 +14,8 @@ pub mod program;
 pub mod search;
 pub mod value;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
@@ -64,6 +66,9 @@ pub fn decide_listing<N: node::Node>(
 /// that its first values do not rule out are evaluated.
 pub struct Decider<'p> {
     plan: &'p Plan,
+    /// The plan's program, or one compiled here if the plan's rules were edited
+    /// after it was compiled.
+    program: Cow<'p, program::Program>,
     in_force: Vec<u64>,
 }
 
@@ -78,7 +83,16 @@ impl<'p> Decider<'p> {
                 bits::set(&mut in_force, index);
             }
         }
-        Decider { plan, in_force }
+        let program = if plan.program.fits(plan) {
+            Cow::Borrowed(&plan.program)
+        } else {
+            Cow::Owned(program::Program::compile(plan))
+        };
+        Decider {
+            plan,
+            program,
+            in_force,
+        }
     }
 
     /// Decides a whole JSON listing.
@@ -125,7 +139,7 @@ impl<'p> Decider<'p> {
         candidates: &mut [u64],
         matched: &mut [u64],
     ) -> Result<(), EvalError> {
-        let (plan, program) = (self.plan, &self.plan.program);
+        let (plan, program) = (self.plan, &*self.program);
         let mut frame = program.frame(plan, listing);
         candidates.copy_from_slice(&self.in_force);
         let struck = program.strike(&frame, candidates);

@@ -106,6 +106,13 @@ impl Program {
         self.index.strike(frame, rules)
     }
 
+    /// Whether this program was compiled from `plan`'s rules as they are now, as
+    /// far as their number tells: a plan whose rules were edited after
+    /// [`Plan::compile`] gets a program of its own from [`super::Decider`].
+    pub(super) fn fits(&self, plan: &Plan) -> bool {
+        self.code.rules() == plan.rules.len() && self.keys.len() == plan.derived.len()
+    }
+
     /// Whether rule `index` matches the frame's listing; `struck` when the
     /// index has struck out the rules whose first tests fail.
     pub(super) fn matches<N: Node>(
