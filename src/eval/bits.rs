@@ -1,12 +1,8 @@
-//! Sets of small numbers (rules, values of a derived field) as bits in words:
-//! most policies have fewer than 128 rules, so a set lives on the stack.
+//! Sets of small numbers (rules, values of a derived field) as bits in words.
 
-use smallvec::SmallVec;
-
-pub(super) type Bits = SmallVec<[u64; 2]>;
-
-pub(super) fn empty(len: usize) -> Bits {
-    Bits::from_elem(0, len.div_ceil(64))
+/// A set that can hold `0..len`, empty.
+pub(super) fn empty(len: usize) -> Vec<u64> {
+    vec![0; len.div_ceil(64)]
 }
 
 pub(super) fn set(bits: &mut [u64], n: usize) {

@@ -77,7 +77,7 @@ const STACK_WORDS: usize = 4;
 
 impl<'p> Decider<'p> {
     pub fn new(plan: &'p Plan, date: NaiveDate) -> Self {
-        let mut in_force = vec![0; plan.rules.len().div_ceil(64)];
+        let mut in_force = bits::empty(plan.rules.len());
         for (index, rule) in plan.rules.iter().enumerate() {
             if rule.in_force(date) {
                 bits::set(&mut in_force, index);
