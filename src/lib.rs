@@ -17,7 +17,7 @@
 //! let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 //! let decision = decide(&plan, &listing, today).unwrap();
 //! assert_eq!(decision.action, Action::Block);
-//! assert_eq!(plan.rules[decision.rules[0]].label, "akar.policy:1");
+//! assert_eq!(plan.rules()[decision.rules[0]].label, "akar.policy:1");
 //!
 //! // Many listings on one date: a Decider finds the rules in force once.
 //! let decider = Decider::new(&plan, today);
@@ -25,18 +25,24 @@
 //! assert_eq!(decider.decide_json(&domestic).unwrap().action, Action::Allow);
 //! ```
 
+pub mod batch;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
 pub mod fuzzy;
 pub mod input;
+pub mod json;
+pub mod money;
 pub mod output;
 pub mod plan;
+#[cfg(feature = "cli")]
 pub mod repl;
 pub mod source;
 pub mod syntax;
 pub mod synth;
+pub mod testing;
 
 pub use source::Sources;

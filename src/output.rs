@@ -6,18 +6,67 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::eval::node::{Node, View};
-use crate::eval::{Decision, EvalError};
-use crate::input::Record;
-use crate::plan::{Plan, Rule};
+use crate::eval::Decision;
+use crate::json::{Node, View};
+use crate::plan::{Action, Plan};
 
-/// The outcome for one input record.
+/// What an output record says of its listing: an action, or that it could not
+/// be decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Allow,
+    Flag,
+    Block,
+    Error,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Block,
+        Verdict::Flag,
+        Verdict::Allow,
+        Verdict::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Flag => "flag",
+            Verdict::Block => "block",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// The verdict of a decision, or of a listing that could not be decided.
+    pub fn of<E>(result: Result<&Decision, E>) -> Verdict {
+        result.map_or(Verdict::Error, |d| d.action.into())
+    }
+}
+
+impl From<Action> for Verdict {
+    fn from(action: Action) -> Verdict {
+        match action {
+            Action::Allow => Verdict::Allow,
+            Action::Flag => Verdict::Flag,
+            Action::Block => Verdict::Block,
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The output record for one input record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Json>,
-    pub decision: &'static str,
+    pub decision: Verdict,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,54 +80,45 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The outcome of one record from its parts.
-    pub fn new(
+    /// The outcome of one record: its line, its `id` (kept when it is text or a
+    /// number), and its decision or why it has none.
+    pub fn new<E: ToString>(
         plan: &Plan,
         line: usize,
         id: Option<&Json>,
-        result: Result<&Decision, String>,
+        result: Result<&Decision, E>,
     ) -> Self {
         let id = id.filter(|id| id.is_string() || id.is_number()).cloned();
-        let (decision, error) = match result {
-            Ok(decision) => (decision, None),
-            Err(error) => {
-                return Outcome {
-                    line,
-                    id,
-                    decision: "error",
-                    rules: None,
-                    reasons: None,
-                    error: Some(error),
-                    deciding: None,
-                };
-            }
+        let decision = match result {
+            Ok(decision) => decision,
+            Err(error) => return Outcome::failed(line, id, error.to_string()),
         };
-        let rules: Vec<&Rule> = decision.rules.iter().map(|i| &plan.rules[*i]).collect();
+        let rules: Vec<_> = decision
+            .rules
+            .iter()
+            .filter_map(|i| plan.rule(*i))
+            .collect();
         Outcome {
             line,
             id,
-            decision: decision.action.as_str(),
+            decision: decision.action.into(),
             rules: Some(rules.iter().map(|r| r.label.clone()).collect()),
-            reasons: Some(rules.iter().map(|r| reason(r)).collect()),
-            error,
+            reasons: Some(rules.iter().map(|r| r.reason().to_string()).collect()),
+            error: None,
             deciding: rules.iter().position(|r| r.action == decision.action),
         }
     }
 
-    pub fn decided(record: &Record, plan: &Plan, decision: &Decision) -> Self {
-        let id = record.listing.as_ref().ok().and_then(|l| l.get("id"));
-        Outcome::new(plan, record.line, id, Ok(decision))
-    }
-
-    pub fn failed(record: &Record, error: String) -> Self {
-        let id = record.listing.as_ref().ok().and_then(|l| l.get("id"));
-        Outcome::new(&Plan::default(), record.line, id, Err(error))
-    }
-
-    pub fn from_result(record: &Record, plan: &Plan, result: Result<Decision, EvalError>) -> Self {
-        match result {
-            Ok(decision) => Outcome::decided(record, plan, &decision),
-            Err(e) => Outcome::failed(record, e.to_string()),
+    /// The `error` record of a listing that could not be read or decided.
+    pub fn failed(line: usize, id: Option<Json>, error: String) -> Self {
+        Outcome {
+            line,
+            id,
+            decision: Verdict::Error,
+            rules: None,
+            reasons: None,
+            error: Some(error),
+            deciding: None,
         }
     }
 
@@ -94,14 +134,6 @@ impl Outcome {
     }
 }
 
-/// A rule's `because`, or its text when it gives none.
-pub fn reason(rule: &Rule) -> String {
-    match &rule.because {
-        Some(because) => because.clone(),
-        None => rule.summary.clone(),
-    }
-}
-
 /// Counts by decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -112,17 +144,36 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn add(&mut self, outcome: &Outcome) {
-        match outcome.decision {
-            "block" => self.block += 1,
-            "flag" => self.flag += 1,
-            "allow" => self.allow += 1,
-            _ => self.error += 1,
+    pub fn count(&mut self, verdict: Verdict) {
+        *self.slot(verdict) += 1;
+    }
+
+    pub fn get(&self, verdict: Verdict) -> usize {
+        match verdict {
+            Verdict::Block => self.block,
+            Verdict::Flag => self.flag,
+            Verdict::Allow => self.allow,
+            Verdict::Error => self.error,
+        }
+    }
+
+    fn slot(&mut self, verdict: Verdict) -> &mut usize {
+        match verdict {
+            Verdict::Block => &mut self.block,
+            Verdict::Flag => &mut self.flag,
+            Verdict::Allow => &mut self.allow,
+            Verdict::Error => &mut self.error,
         }
     }
 
     pub fn total(&self) -> usize {
         self.block + self.flag + self.allow + self.error
+    }
+
+    pub fn merge(&mut self, other: Summary) {
+        for verdict in Verdict::ALL {
+            *self.slot(verdict) += other.get(verdict);
+        }
     }
 }
 
@@ -189,8 +240,8 @@ impl JsonWriter {
     pub fn new(plan: &Plan) -> Self {
         let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         JsonWriter {
-            labels: plan.rules.iter().map(|r| quote(&r.label)).collect(),
-            reasons: plan.rules.iter().map(|r| quote(&reason(r))).collect(),
+            labels: plan.rules().iter().map(|r| quote(&r.label)).collect(),
+            reasons: plan.rules().iter().map(|r| quote(r.reason())).collect(),
         }
     }
 
@@ -202,7 +253,7 @@ impl JsonWriter {
         result: Result<&Decision, &str>,
     ) {
         out.extend_from_slice(b"{\"line\":");
-        out.extend_from_slice(line.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
         if let Some(id) = id.filter(|id| matches!(id.view(), View::Str(_) | View::Number(_))) {
             out.extend_from_slice(b",\"id\":");
             out.extend_from_slice(id.to_json().as_bytes());
@@ -230,26 +281,10 @@ impl JsonWriter {
             if n > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(quoted[*rule].as_bytes());
+            if let Some(text) = quoted.get(*rule) {
+                out.extend_from_slice(text.as_bytes());
+            }
         }
         out.push(b']');
-    }
-}
-
-impl Summary {
-    pub fn count(&mut self, result: Result<&Decision, &str>) {
-        match result.map(|d| d.action) {
-            Ok(crate::plan::Action::Block) => self.block += 1,
-            Ok(crate::plan::Action::Flag) => self.flag += 1,
-            Ok(crate::plan::Action::Allow) => self.allow += 1,
-            Err(_) => self.error += 1,
-        }
-    }
-
-    pub fn merge(&mut self, other: Summary) {
-        self.block += other.block;
-        self.flag += other.flag;
-        self.allow += other.allow;
-        self.error += other.error;
     }
 }

@@ -8,8 +8,8 @@ use common::policy_blocks;
 
 use akar::Sources;
 use akar::check::check_sources;
-use akar::cli::test::run_case;
 use akar::diagnostics::{Style, render_all};
+use akar::testing::run_case;
 
 fn check_document(path: &str) -> usize {
     let markdown = std::fs::read_to_string(path).unwrap();
@@ -22,7 +22,7 @@ fn check_document(path: &str) -> usize {
             Ok(plan) => plan,
             Err(problems) => panic!("{}", render_all(problems, &sources, Style::plain())),
         };
-        for case in &plan.tests {
+        for case in plan.tests() {
             if let Err(why) = run_case(&plan, case) {
                 panic!("{path}:{line}: test {:?} failed: {why}", case.name);
             }

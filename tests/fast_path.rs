@@ -24,8 +24,9 @@ fn agree(policy: &str, catalogue: &str, dates: &[&str]) -> usize {
     let mut compared = 0;
     for date in dates {
         let at = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let decider = akar::eval::Decider::new(&plan, at);
         for (i, text) in catalogue.lines().enumerate() {
-            let (fast, plain) = common::both_paths(&plan, i + 1, text.as_bytes(), at);
+            let (fast, plain) = common::both_paths(&decider, i + 1, text.as_bytes());
             assert_eq!(fast, plain, "{policy} at {date}, line {}: {text}", i + 1);
             compared += 1;
         }
@@ -117,10 +118,10 @@ fn fast_and_plain_paths_agree_on_a_generated_stress_policy() {
     let path = path.to_str().unwrap();
     // `plan` panics unless the policy checks cleanly, as `akar check` would.
     let checked = plan(path);
-    assert_eq!(checked.rules.len(), stress.rules);
-    assert!(checked.rules.len() > 256);
-    assert!(checked.derived.len() > 8);
-    let cluster = checked.derived.iter().position(|d| d.name == "cluster");
+    assert_eq!(checked.rules().len(), stress.rules);
+    assert!(checked.rules().len() > 256);
+    assert!(checked.derived().len() > 8);
+    let cluster = checked.derived().iter().position(|d| d.name == "cluster");
     assert!(cluster.is_some_and(|at| at >= 8), "{cluster:?}");
     // The scrambled records of the test above, and realistic ones, which meet
     // no wrong kind of value and so are decided by every rule in force.
@@ -130,16 +131,61 @@ fn fast_and_plain_paths_agree_on_a_generated_stress_policy() {
 }
 
 #[test]
-fn a_plan_edited_after_it_was_compiled_is_decided_as_it_now_reads() {
-    // `Plan`'s fields are public; a library user may add a rule without calling
-    // `Plan::compile` again. The decider then compiles a program of its own
-    // rather than run (or index past) one made for other rules.
-    let mut plan = plan("benches/four-rules.policy");
-    let copy = plan.rules[0].clone();
-    plan.rules.push(copy);
-    let listing = serde_json::json!({"cluster": "fashion", "cross_border": true});
+fn a_changed_plan_is_decided_as_it_now_reads() {
+    // A plan cannot be edited in place: its fields are private (the
+    // `compile_fail` example in `akar::plan` shows the edit refused). A changed
+    // plan is a new one, built from changed parts and checked again, and a
+    // decider compiles the plan it is given: the compiled rules can never be
+    // those of another plan. Here the first rule's condition becomes `true`, the
+    // edit that once made the compiled path allow where the plain path blocked.
+    let plan = plan("benches/four-rules.policy");
+    let mut rules = plan.rules().to_vec();
+    rules[0].when = akar::plan::Cond::True;
+    let parts = akar::plan::Parts {
+        rules,
+        rates: plan.rates().clone(),
+        derived: plan.derived().to_vec(),
+        tests: Vec::new(),
+    };
+    let edited = akar::plan::Plan::new(parts).unwrap();
     let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-    let fast = akar::eval::decide(&plan, &listing, at).unwrap();
-    assert_eq!(fast, akar::eval::decide_plain(&plan, &listing, at).unwrap());
-    assert_eq!(fast.rules.as_slice(), [0, 4]);
+    let catalogue = akar::synth::catalogue(3, 300);
+    for text in catalogue.lines() {
+        let listing: serde_json::Value = serde_json::from_str(text).unwrap();
+        let fast = akar::eval::decide(&edited, &listing, at);
+        assert_eq!(fast, akar::eval::decide_plain(&edited, &listing, at));
+        assert!(
+            fast.unwrap().rules.contains(&0),
+            "the edited rule always applies"
+        );
+    }
+    let listing = serde_json::json!({"cluster": "books", "cross_border": false});
+    assert_eq!(
+        akar::eval::decide(&plan, &listing, at)
+            .unwrap()
+            .rules
+            .as_slice(),
+        [] as [usize; 0]
+    );
+}
+
+#[test]
+fn plans_that_break_an_invariant_are_refused() {
+    // Overrides that disagree with overridden-by, or form a cycle, never reach a
+    // decider: the walk over them could not end.
+    let plan = plan("policies");
+    let mut rules = plan.rules().to_vec();
+    let (a, b) = (0, 1);
+    rules[a].overrides.push(b);
+    rules[b].overridden_by.push(a);
+    rules[b].overrides.push(a);
+    rules[a].overridden_by.push(b);
+    let parts = akar::plan::Parts {
+        rules,
+        rates: plan.rates().clone(),
+        derived: plan.derived().to_vec(),
+        tests: Vec::new(),
+    };
+    let error = akar::plan::Plan::new(parts).unwrap_err();
+    assert!(error.problem.contains("cycle"), "{error}");
 }

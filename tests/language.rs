@@ -11,7 +11,6 @@ use std::process::Output;
 use akar::Sources;
 use akar::check::check_sources;
 use akar::diagnostics::{Style, render_all};
-use akar::input::Record;
 use akar::output::Outcome;
 use akar::plan::Plan;
 use chrono::NaiveDate;
@@ -51,11 +50,8 @@ fn plan(policy: &str) -> Plan {
 fn outcome_at(policy: &str, listing: Value, at: &str) -> Value {
     let plan = plan(policy);
     let decision = akar::eval::decide(&plan, &listing, date(at));
-    let record = Record {
-        line: 1,
-        listing: Ok(listing),
-    };
-    serde_json::to_value(Outcome::from_result(&record, &plan, decision)).unwrap()
+    let outcome = Outcome::new(&plan, 1, listing.get("id"), decision.as_ref());
+    serde_json::to_value(outcome).unwrap()
 }
 
 /// The decision (`block`, `flag`, `allow` or `error`) and the labels of the rules
@@ -1005,8 +1001,8 @@ block import where cluster in [fashion, culinary, craft]
 "#
         );
         let plan = plan(&policy);
-        assert_eq!(plan.tests.len(), 1);
-        let case = &plan.tests[0];
+        assert_eq!(plan.tests().len(), 1);
+        let case = &plan.tests()[0];
         let decision = akar::eval::decide(&plan, &case.given, case.at.unwrap()).unwrap();
         assert_eq!(Some(decision.action), case.expect);
         assert!(decision.rules.contains(&case.by[0]));

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use akar::Sources;
 use akar::check::check_sources;
 use akar::diagnostics::{Style, render_all};
-use akar::eval::decide;
+use akar::eval::{Decider, decide};
 use akar::plan::{Action, Plan, TestCase};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
@@ -35,7 +35,10 @@ fn date(text: &str) -> NaiveDate {
 }
 
 fn labels(plan: &Plan, rules: &[usize]) -> Vec<String> {
-    rules.iter().map(|i| plan.rules[*i].label.clone()).collect()
+    rules
+        .iter()
+        .map(|i| plan.rules()[*i].label.clone())
+        .collect()
 }
 
 /// Runs one `test` block as `akar test` does: `Err` says how the decision differed.
@@ -44,19 +47,19 @@ fn run_case(plan: &Plan, case: &TestCase) -> Result<(), String> {
     if case.at.is_none() {
         return Err("no `at DATE`: a policy test must not depend on today's date".into());
     }
-    akar::cli::test::run_case(plan, case)
+    akar::testing::run_case(plan, case)
 }
 
 #[test]
 fn every_policy_test_block_passes() {
     let plan = plan();
     assert!(
-        plan.tests.len() >= 40,
+        plan.tests().len() >= 40,
         "expected the policy files to carry their tests, found {}",
-        plan.tests.len()
+        plan.tests().len()
     );
     let failures: Vec<String> = plan
-        .tests
+        .tests()
         .iter()
         .filter_map(|case| {
             run_case(&plan, case)
@@ -68,7 +71,7 @@ fn every_policy_test_block_passes() {
         failures.is_empty(),
         "{} of {} policy tests failed:\n  {}",
         failures.len(),
-        plan.tests.len(),
+        plan.tests().len(),
         failures.join("\n  ")
     );
 }
@@ -77,7 +80,7 @@ fn every_policy_test_block_passes() {
 fn every_rule_is_named_cited_dated_and_tested() {
     let plan = plan();
     let mut problems = Vec::new();
-    for (index, rule) in plan.rules.iter().enumerate() {
+    for (index, rule) in plan.rules().iter().enumerate() {
         let label = &rule.label;
         if rule.name.is_none() {
             problems.push(format!("{label}: unnamed; decisions should read by name"));
@@ -89,7 +92,7 @@ fn every_rule_is_named_cited_dated_and_tested() {
         if rule.effective.is_none() && label != "unclassified_listing" {
             problems.push(format!("{label}: no `effective` date"));
         }
-        let tested = plan.tests.iter().any(|t| t.by.contains(&index));
+        let tested = plan.tests().iter().any(|t| t.by.contains(&index));
         if !tested {
             problems.push(format!("{label}: no test names it after `by`"));
         }
@@ -111,9 +114,10 @@ fn catalogue() -> Vec<Json> {
 fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
     let mut decisions: BTreeMap<&str, usize> =
         [("block", 0), ("flag", 0), ("allow", 0), ("error", 0)].into();
-    let mut per_rule = vec![0usize; plan.rules.len()];
+    let mut per_rule = vec![0usize; plan.rules().len()];
+    let decider = Decider::new(plan, date(at));
     for listing in listings {
-        match decide(plan, listing, date(at)) {
+        match decider.decide_json(listing) {
             Ok(d) => {
                 *decisions.entry(d.action.as_str()).or_default() += 1;
                 for r in d.rules {
@@ -136,7 +140,7 @@ fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<40} {:<6} {:>8}", "rule", "action", "listings");
-    for (rule, count) in plan.rules.iter().zip(&per_rule) {
+    for (rule, count) in plan.rules().iter().zip(&per_rule) {
         let _ = writeln!(
             out,
             "{:<40} {:<6} {:>8}",
@@ -291,8 +295,9 @@ fn the_catalogue_never_errors_at_any_date_of_interest() {
         "2024-10-17",
         "2026-10-17",
     ] {
+        let decider = Decider::new(&plan, date(at));
         for listing in &listings {
-            if let Err(e) = decide(&plan, listing, date(at)) {
+            if let Err(e) = decider.decide_json(listing) {
                 panic!("{} at {at}: {e}", listing["id"]);
             }
         }

@@ -91,8 +91,8 @@ fn a_refused_input_leaves_the_session_as_it_was() {
         "{}",
         reply.text
     );
-    assert_eq!(session.plan().rules.len(), 1);
-    assert_eq!(session.plan().rules[0].label, "a");
+    assert_eq!(session.plan().rules().len(), 1);
+    assert_eq!(session.plan().rules()[0].label, "a");
     let reply = session.submit("rule a flag import");
     assert_eq!(reply.text, "replaced rule `a` (was at <repl:1>:1)\n");
 }

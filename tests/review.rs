@@ -30,8 +30,9 @@ fn day() -> NaiveDate {
 /// Asserts that both paths give the same record for every line.
 fn agree(policy: &str, lines: &[&[u8]]) -> usize {
     let plan = plan_of(policy);
+    let decider = akar::eval::Decider::new(&plan, day());
     for bytes in lines {
-        let (fast, plain) = common::both_paths(&plan, 1, bytes, day());
+        let (fast, plain) = common::both_paths(&decider, 1, bytes);
         assert_eq!(
             fast,
             plain,
@@ -371,7 +372,7 @@ fn a_wrong_type_in_a_first_test_is_reported_not_skipped() {
         br#"{"cross_border":"false","cluster":"fashion"}"#.as_slice(),
         br#"{"cross_border":0,"cluster":"fashion"}"#.as_slice(),
     ] {
-        let (fast, plain) = common::both_paths(&plan, 1, bytes, day());
+        let (fast, plain) = common::both_paths(&akar::eval::Decider::new(&plan, day()), 1, bytes);
         assert_eq!(fast, plain);
         assert!(fast.contains(r#""decision":"error""#), "{fast}");
         assert!(fast.contains("cross_border"), "{fast}");

@@ -1,9 +1,9 @@
 //! Conditions resolved: names of `let`s and subjects inlined, tests typed.
 
-use super::values::{LetValue, kind_of};
+use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, FieldPath, Needle, NeedleSet, Operand, Test, Value, ValueSet};
+use crate::plan::{Cond, FieldPath, Needle, Operand, Test, Value, ValueSet};
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
 
@@ -160,9 +160,7 @@ impl<'a> Checker<'a> {
             ast::Test::StartsWith(rhs) => {
                 self.text_needle(rhs, "starts with").map(Test::StartsWith)
             }
-            ast::Test::ContainsAny(rhs) => self
-                .needles(rhs)
-                .map(|n| Test::ContainsAny(NeedleSet::new(n))),
+            ast::Test::ContainsAny(rhs) => self.needles(rhs).map(Test::ContainsAny),
         };
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
     }
@@ -189,9 +187,9 @@ impl<'a> Checker<'a> {
                 format!(
                     "`{}` compares numbers, money and dates, not {}",
                     op.as_str(),
-                    kind_of(&value)
+                    value.kind()
                 ),
-                kind_of(&value),
+                value.kind(),
                 Some("compare text with `==`, `!=`, `in`, `contains` or `starts with`".into()),
             );
             return None;
@@ -215,7 +213,7 @@ impl<'a> Checker<'a> {
             LetValue::Scalar(value) => {
                 self.mismatch(
                     rhs.span,
-                    format!("`in` needs a list, not {}", kind_of(&value)),
+                    format!("`in` needs a list, not {}", value.kind()),
                     "one value",
                     Some("write a list, e.g. `in [fashion, craft]`, or compare with `==`".into()),
                 );
@@ -231,8 +229,8 @@ impl<'a> Checker<'a> {
             LetValue::Scalar(value) => {
                 self.mismatch(
                     rhs.span,
-                    format!("`{test}` looks for text, not {}", kind_of(&value)),
-                    kind_of(&value),
+                    format!("`{test}` looks for text, not {}", value.kind()),
+                    value.kind(),
                     Some("write the text in quotes, e.g. `\"hijab\"`".into()),
                 );
                 None
@@ -268,7 +266,7 @@ impl<'a> Checker<'a> {
                         other => {
                             self.mismatch(
                                 rhs.span,
-                                format!("`contains any` looks for text, not {}", kind_of(&other)),
+                                format!("`contains any` looks for text, not {}", other.kind()),
                                 "not text",
                                 None,
                             );

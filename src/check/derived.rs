@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::cond::field_path;
-use super::values::{LetValue, kind_of};
+use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::plan::{Derived, Value};
 use crate::syntax::{Span, ast};
@@ -92,7 +92,7 @@ impl Checker<'_> {
             }
             LetValue::Invalid => return None,
         };
-        let kind = kind_of(&value);
+        let kind = value.kind();
         if let Some(first) = *first_kind
             && first != kind
         {
@@ -118,10 +118,10 @@ impl Checker<'_> {
                 self.error(CheckError::TypeMismatch {
                     problem: format!(
                         "a match key must be text, a number or a boolean, not {}",
-                        kind_of(&other)
+                        other.kind()
                     ),
                     span: key.span,
-                    label: kind_of(&other).to_string(),
+                    label: other.kind().to_string(),
                     help: None,
                 });
                 None

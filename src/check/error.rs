@@ -208,6 +208,14 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// The checked policy broke an invariant of the plan: a bug in akar.
+    #[error("internal error: the checked plan is inconsistent: {problem}")]
+    #[diagnostic(
+        code(akar::internal::plan),
+        help("this is a bug in akar; please report it with the policy that caused it")
+    )]
+    Internal { problem: String },
+
     #[error("{message}")]
     #[diagnostic(code(akar::check::invalid))]
     Invalid {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub use error::CheckError;
 
 use crate::diagnostics::Problem;
-use crate::plan::Plan;
+use crate::plan::{Parts, Plan};
 use crate::source::{FileId, Sources};
 use crate::syntax::{self, Span, ast};
 
@@ -107,15 +107,24 @@ impl<'a> Checker<'a> {
         self.check_money(&rates);
         let tests = self.tests(&rules);
         let derived = std::mem::take(&mut self.derived);
-        let mut plan = Plan {
+        let parts = Parts {
             rules,
             rates,
             derived,
             tests,
-            ..Plan::default()
         };
-        plan.compile();
-        plan
+        match Plan::new(parts) {
+            Ok(plan) => plan,
+            Err(error) => {
+                // Reported only if nothing else is: other errors explain the plan.
+                if self.problems.is_empty() {
+                    self.error(CheckError::Internal {
+                        problem: error.problem,
+                    });
+                }
+                Plan::default()
+            }
+        }
     }
 
     /// Resolves every `let` once, so that unused ones are checked too.

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{CheckError, Checker};
-use crate::eval::money::exact_mul;
-use crate::plan::{Rates, Worth};
+use crate::money::{Rates, Worth, convertible, exact_mul};
 use crate::source::FileId;
 use crate::syntax::{Span, ast};
 
@@ -158,7 +157,7 @@ impl Checker<'_> {
             return;
         };
         for (file, currency, span) in used {
-            if crate::eval::money::convertible(rates, &currency, &reference) {
+            if convertible(rates, &currency, &reference) {
                 continue;
             }
             let help = format!("declare how they relate, e.g. `rate {currency} = ... {reference}`");

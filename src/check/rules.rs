@@ -47,12 +47,14 @@ impl<'a> Checker<'a> {
             });
         }
         let text = &self.sources.files[self.file].text;
+        let location = self.location(self.file, rule.span);
         Rule {
             label: match &rule.name {
                 Some(name) => name.name.clone(),
-                None => self.location(self.file, rule.span),
+                None => location.clone(),
             },
             name: rule.name.as_ref().map(|n| n.name.clone()),
+            location,
             action: rule.action,
             when,
             because: rule.because.as_ref().map(|b| b.value.clone()),

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::values::kind_of;
 use super::{CheckError, Checker};
 use crate::plan::Value;
 use crate::source::FileId;
@@ -20,7 +19,7 @@ pub struct FieldTypes {
 fn class(value: &Value) -> &'static str {
     match value {
         Value::Number(_) | Value::Money(_) => "a number or money",
-        other => kind_of(other),
+        other => other.kind(),
     }
 }
 
@@ -39,9 +38,9 @@ impl Checker<'_> {
         }
         let place = self.location(file, at);
         self.error(CheckError::TypeMismatch {
-            problem: format!("`{name}` is compared with {} here, but with {before} elsewhere", kind_of(value)),
+            problem: format!("`{name}` is compared with {} here, but with {before} elsewhere", value.kind()),
             span,
-            label: format!("{} compared with {}", name, kind_of(value)),
+            label: format!("{} compared with {}", name, value.kind()),
             help: Some(format!(
                 "a field holds one kind of value; at {place} `{name}` is compared with {before}, so one of the two can never match"
             )),

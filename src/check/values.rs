@@ -18,17 +18,6 @@ pub enum LetValue {
     Invalid,
 }
 
-/// The kind of a value, as messages name it.
-pub fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Text(_) => "text",
-        Value::Number(_) => "a number",
-        Value::Money(_) => "money",
-        Value::Date(_) => "a date",
-        Value::Bool(_) => "a boolean",
-    }
-}
-
 /// `1_500_000` → 1500000, if `_` only ever sits between digits.
 pub fn parse_number(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
@@ -144,7 +133,7 @@ impl<'a> Checker<'a> {
                 }
                 LetValue::Invalid => return LetValue::Invalid,
             };
-            let kind = kind_of(&value);
+            let kind = value.kind();
             match first_kind {
                 Some((first, _)) if first != kind => {
                     self.error(CheckError::TypeMismatch {

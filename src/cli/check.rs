@@ -11,7 +11,7 @@ pub fn run(files: &[PathBuf], style: Style) -> Exit {
             if style.format == ErrorFormat::Human {
                 let n = sources.files.len();
                 let plural = if n == 1 { "" } else { "s" };
-                let rules = plan.rules.len();
+                let rules = plan.rules().len();
                 let rules_plural = if rules == 1 { "" } else { "s" };
                 eprintln!("ok: {n} file{plural}, {rules} rule{rules_plural}, no problems found");
             }

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use super::{Exit, load_plan};
 use crate::diagnostics::Style;
-use crate::eval::decide;
-use crate::plan::{Plan, TestCase};
+use crate::testing::run_all;
 
 pub fn run(files: &[PathBuf], style: Style) -> Exit {
     let (_, plan) = match load_plan(files, style) {
@@ -13,8 +12,9 @@ pub fn run(files: &[PathBuf], style: Style) -> Exit {
         Err(exit) => return exit,
     };
     let (mut passed, mut failed) = (0, 0);
-    for case in &plan.tests {
-        match run_case(&plan, case) {
+    for ran in run_all(&plan, chrono::Utc::now().date_naive()) {
+        let case = ran.case;
+        match ran.result {
             Ok(()) => {
                 passed += 1;
                 println!("ok    {}", case.name);
@@ -27,44 +27,4 @@ pub fn run(files: &[PathBuf], style: Style) -> Exit {
     }
     println!("{passed} passed, {failed} failed");
     if failed > 0 { Exit::Failed } else { Exit::Ok }
-}
-
-/// Runs one test: `Err` says how the decision differed from the expectation.
-pub fn run_case(plan: &Plan, case: &TestCase) -> Result<(), String> {
-    let date = case.at.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let labels = |rules: &[usize]| {
-        rules
-            .iter()
-            .map(|i| plan.rules[*i].label.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match (decide(plan, &case.given, date), case.expect) {
-        (Err(_), None) => Ok(()),
-        (Err(e), Some(action)) => Err(format!("expected {}, got error: {e}", action.as_str())),
-        (Ok(d), None) => Err(format!(
-            "expected error, got {} by [{}]",
-            d.action.as_str(),
-            labels(&d.rules)
-        )),
-        (Ok(d), Some(action)) => {
-            let missing: Vec<usize> = case
-                .by
-                .iter()
-                .copied()
-                .filter(|r| !d.rules.contains(r))
-                .collect();
-            if d.action == action && missing.is_empty() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected {} by [{}], got {} by [{}]",
-                    action.as_str(),
-                    labels(&case.by),
-                    d.action.as_str(),
-                    labels(&d.rules)
-                ))
-            }
-        }
-    }
 }

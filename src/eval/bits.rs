@@ -11,6 +11,12 @@ pub(super) fn set(bits: &mut [u64], n: usize) {
     }
 }
 
+pub(super) fn clear(bits: &mut [u64], n: usize) {
+    if let Some(word) = bits.get_mut(n / 64) {
+        *word &= !(1 << (n % 64));
+    }
+}
+
 pub(super) fn has(bits: &[u64], n: usize) -> bool {
     bits.get(n / 64)
         .is_some_and(|word| word & (1 << (n % 64)) != 0)

@@ -7,18 +7,19 @@
 //! slice with one dispatch per test; only shared conditions (memos) are run as a
 //! call, once per listing.
 
+use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 use super::bits;
+use super::error::{EvalError, Fault};
 use super::keys::KeyTable;
 use super::listing::Listing;
-use super::node::{Node, View};
 use super::program::{Check, Op};
-use super::value::{self, Fault};
-use rust_decimal::Decimal;
-
-use crate::plan::{Money, Plan, Test};
-use crate::syntax::ast::CmpOp;
+use super::search::Search;
+use super::value;
+use crate::json::{Node, View};
+use crate::money::Conversion;
+use crate::plan::{CmpOp, Money, Needle, Plan, Value};
 
 /// A test and where to go after it.
 #[derive(Debug, Clone)]
@@ -54,8 +55,9 @@ pub(super) struct Code {
     memos: Vec<(usize, usize)>,
 }
 
-/// A failed test: what it read and why.
-pub(super) type Failed = Box<(String, Fault)>;
+/// A failed test: what it read and why (its rule is added by the caller). Boxed:
+/// failures are rare, and a small result keeps the loop over steps cheap.
+pub(super) type Failed = Box<EvalError>;
 
 /// Where to go, while steps are emitted: a body's end, or a place not yet known.
 #[derive(Clone, Copy)]
@@ -107,11 +109,6 @@ impl Code {
             });
         }
         (start, self.steps.len())
-    }
-
-    /// How many rules the code is for.
-    pub(super) fn rules(&self) -> usize {
-        self.rules.len()
     }
 
     /// Whether rule `index` matches the frame's listing; `answered` when the
@@ -245,20 +242,16 @@ fn without(op: &Op, answered: usize) -> Op {
     }
 }
 
-fn field_name(plan: &Plan, slot: usize) -> String {
-    plan.fields
-        .get(slot)
-        .map_or_else(String::new, |f| f.dotted.clone())
+fn field_name(plan: &Plan, slot: usize) -> &str {
+    plan.fields().get(slot).map_or("", |f| f.dotted.as_str())
 }
 
-fn derived_name(plan: &Plan, index: usize) -> String {
-    plan.derived
-        .get(index)
-        .map_or_else(String::new, |d| d.name.clone())
+fn derived_name(plan: &Plan, index: usize) -> &str {
+    plan.derived().get(index).map_or("", |d| d.name.as_str())
 }
 
-fn failed(name: String, fault: Fault) -> Failed {
-    Box::new((name, fault))
+fn failed(name: &str, fault: Fault) -> Failed {
+    Box::new(EvalError::new(fault, name))
 }
 
 /// At most this many shared conditions are remembered (one bit each in a
@@ -287,7 +280,7 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
     /// `keys[d]` looks up derived field `d`'s keys.
     pub(super) fn new(plan: &'l Plan, keys: &[KeyTable], listing: &'l Listing<'a, N>) -> Self {
         let derive = |index: usize| {
-            let (Some(derived), Some(keys)) = (plan.derived.get(index), keys.get(index)) else {
+            let (Some(derived), Some(keys)) = (plan.derived().get(index), keys.get(index)) else {
                 return NONE;
             };
             let value = listing.field(derived.field.slot);
@@ -321,7 +314,7 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
 
     fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
         let id = self.derived_id(index)?;
-        plan.derived.get(index)?.values.get(id as usize)
+        plan.derived().get(index)?.values.get(id as usize)
     }
 }
 
@@ -338,9 +331,22 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
         (Check::Bool(_), _) => Err(value::wrong(value, "a boolean")),
         (Check::Money(money), _) => match money.whole(value) {
             Some(hit) => Ok(hit),
-            None => value::apply(&money.test, value, &plan.rates),
+            None => value::compare(
+                money.op,
+                value,
+                &money.literal,
+                plan.rates(),
+                &money.conversions,
+            ),
         },
-        (Check::Other(test), _) => value::apply(test, value, &plan.rates),
+        (Check::Any(any), View::Str(text)) => {
+            match any.search.as_ref().and_then(|s| s.find_in(text)) {
+                Some(hit) => Ok(hit),
+                None => value::contains_any(value, &any.needles),
+            }
+        }
+        (Check::Any(any), _) => value::contains_any(value, &any.needles),
+        (Check::Other(test), _) => value::apply(test, value, plan.rates()),
     }
 }
 
@@ -352,22 +358,28 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
 pub(super) struct MoneyCheck {
     op: CmpOp,
     whole: Vec<(Box<str>, i64)>,
-    test: Test,
+    literal: Value,
+    /// The literal in every currency its rates reach.
+    conversions: Vec<Conversion>,
 }
 
 impl MoneyCheck {
-    pub(super) fn new(op: CmpOp, literal: &Money, test: Test) -> MoneyCheck {
+    pub(super) fn new(op: CmpOp, literal: &Money, conversions: Vec<Conversion>) -> MoneyCheck {
         let own = (literal.currency.as_str(), literal.amount, Decimal::ONE);
-        let converted = literal
-            .converted
+        let converted = conversions
             .iter()
-            .map(|(c, num, den)| (c.as_str(), *num, *den));
+            .map(|c| (c.currency.as_str(), c.num, c.den));
         let whole = std::iter::once(own)
             .chain(converted)
             .filter(|(_, num, den)| *den == Decimal::ONE && num.fract().is_zero())
             .filter_map(|(c, num, _)| Some((c.into(), i64::try_from(num).ok()?)))
             .collect();
-        MoneyCheck { op, whole, test }
+        MoneyCheck {
+            op,
+            whole,
+            literal: Value::Money(literal.clone()),
+            conversions,
+        }
     }
 
     /// The answer for `{"amount": WHOLE, "currency": C}` with `C` at hand.
@@ -380,5 +392,31 @@ impl MoneyCheck {
         let amount = amount.as_i64()?;
         let (_, threshold) = self.whole.iter().find(|(c, _)| **c == *currency)?;
         Some(value::holds(self.op, amount.cmp(threshold)))
+    }
+}
+
+/// `contains any [...]`, with a searcher for all its needles in one pass over
+/// ASCII text (absent when a needle is not ASCII).
+#[derive(Clone)]
+pub(super) struct AnyCheck {
+    pub needles: Vec<Needle>,
+    pub search: Option<Search>,
+}
+
+impl AnyCheck {
+    pub(super) fn new(needles: &[Needle]) -> AnyCheck {
+        AnyCheck {
+            needles: needles.to_vec(),
+            search: Search::new(needles.iter().map(|n| n.lower.as_str())),
+        }
+    }
+}
+
+/// The needles only: the searcher is derived from them.
+impl std::fmt::Debug for AnyCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.needles.iter().map(|n| &n.exact))
+            .finish()
     }
 }

@@ -10,162 +10,8 @@ use std::fmt::{self, Display, Write as _};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
-use super::value::{self, Fault};
-use super::{decide, operand_name, read};
-use crate::plan::{Cond, Needle, Operand, Plan, Rule, Test, Value, ValueSet};
-use crate::syntax::ast::CmpOp;
-
-/// Values as a policy writes them: symbols bare, other text quoted.
-impl Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Text(t) if is_symbol(t) => f.write_str(t),
-            Value::Text(t) => write_quoted(f, t),
-            Value::Number(n) => write!(f, "{n}"),
-            Value::Money(m) => write!(f, "{} {}", m.amount, m.currency),
-            Value::Date(d) => write!(f, "{d}"),
-            Value::Bool(b) => write!(f, "{b}"),
-        }
-    }
-}
-
-/// A list's values: text sorted (a set keeps no order), then the others as written.
-impl Display for ValueSet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut texts: Vec<&String> = self.texts.iter().collect();
-        texts.sort();
-        let items = texts
-            .into_iter()
-            .map(|t| Value::Text(t.clone()))
-            .chain(self.others.iter().cloned());
-        f.write_str("[")?;
-        for (i, item) in items.enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{item}")?;
-        }
-        f.write_str("]")
-    }
-}
-
-/// What follows the field in a test: `in [a, b]`, `< 100 USD`, `is missing`.
-/// A bare boolean field (`Test::IsTrue`) has nothing after it.
-impl Display for Test {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Test::Compare(op, value) => write!(f, "{} {value}", op.as_str()),
-            Test::In(set) => write!(f, "in {set}"),
-            Test::Missing => f.write_str("is missing"),
-            Test::Contains(needle) => write!(f, "contains {}", Quoted(needle)),
-            Test::ContainsAny(needles) => {
-                f.write_str("contains any [")?;
-                for (i, needle) in needles.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{}", Quoted(needle))?;
-                }
-                f.write_str("]")
-            }
-            Test::StartsWith(needle) => write!(f, "starts with {}", Quoted(needle)),
-            Test::IsTrue => Ok(()),
-        }
-    }
-}
-
-struct Quoted<'a>(&'a Needle);
-
-impl Display for Quoted<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_quoted(f, &self.0.exact)
-    }
-}
-
-fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_char('"')?;
-    for c in text.chars() {
-        match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            c => f.write_char(c)?,
-        }
-    }
-    f.write_char('"')
-}
-
-fn is_symbol(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !crate::syntax::keywords::RESERVED.contains(&text)
-}
-
-/// A plan condition in policy syntax. It needs the plan to name derived values.
-pub struct CondText<'a> {
-    plan: &'a Plan,
-    cond: &'a Cond,
-}
-
-/// Shows `cond` as a policy would write it (`let`s and subjects already inlined).
-pub fn show<'a>(plan: &'a Plan, cond: &'a Cond) -> CondText<'a> {
-    CondText { plan, cond }
-}
-
-impl Display for CondText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plan = self.plan;
-        match self.cond {
-            // Only the subject `listing` compiles to an always-true condition.
-            Cond::True => f.write_str("listing"),
-            Cond::And(items) => join(f, plan, items, " and ", |c| matches!(c, Cond::Or(_))),
-            Cond::Or(items) => join(f, plan, items, " or ", |_| false),
-            Cond::Not(inner) => write_negated(f, plan, inner),
-            Cond::Test(operand, Test::IsTrue) => f.write_str(&operand_name(plan, operand)),
-            Cond::Test(operand, test) => write!(f, "{} {test}", operand_name(plan, operand)),
-        }
-    }
-}
-
-fn join(
-    f: &mut fmt::Formatter<'_>,
-    plan: &Plan,
-    items: &[Cond],
-    separator: &str,
-    needs_parens: impl Fn(&Cond) -> bool,
-) -> fmt::Result {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            f.write_str(separator)?;
-        }
-        if needs_parens(item) {
-            write!(f, "({})", show(plan, item))?;
-        } else {
-            write!(f, "{}", show(plan, item))?;
-        }
-    }
-    Ok(())
-}
-
-/// `not` written the way a policy would: `!=`, `is present`, `not in`.
-fn write_negated(f: &mut fmt::Formatter<'_>, plan: &Plan, inner: &Cond) -> fmt::Result {
-    match inner {
-        Cond::Test(operand, test) => {
-            let name = operand_name(plan, operand);
-            match test {
-                Test::Compare(CmpOp::Eq, value) => write!(f, "{name} != {value}"),
-                Test::Missing => write!(f, "{name} is present"),
-                Test::In(set) => write!(f, "{name} not in {set}"),
-                Test::IsTrue => write!(f, "not {name}"),
-                other => write!(f, "not {name} {other}"),
-            }
-        }
-        Cond::And(_) | Cond::Or(_) | Cond::Not(_) => write!(f, "not ({})", show(plan, inner)),
-        Cond::True => f.write_str("not listing"),
-    }
-}
+use super::{Decider, EvalError, read};
+use crate::plan::{Cond, Operand, Plan, Rule, Test, show};
 
 /// What one part of a condition saw and made of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +19,7 @@ pub struct Trace {
     /// The part in policy syntax; `all of` / `any of` / `not` for compound parts.
     pub text: String,
     /// Its value, or why the listing could not be decided.
-    pub result: Result<bool, String>,
+    pub result: Result<bool, EvalError>,
     /// For a test: the field or derived value read, and its value (`None` when
     /// missing).
     pub seen: Option<(String, Option<Json>)>,
@@ -216,12 +62,14 @@ pub fn trace(plan: &Plan, cond: &Cond, listing: &Json) -> Trace {
 
 /// One test: what it read and what it made of it, as [`super::eval`] does.
 fn test_trace(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Trace {
-    let name = operand_name(plan, operand);
+    let name = plan.operand_name(operand).to_string();
     let found = read(plan, operand, listing);
     let result = match (found, test) {
         (None, Test::Missing) => Ok(true),
         (None, _) => Ok(false),
-        (Some(v), test) => value::apply(test, v, &plan.rates).map_err(|f| fault_message(&name, *f)),
+        (Some(v), test) => {
+            super::apply_test(test, v, plan).map_err(|fault| EvalError::new(fault, name.as_str()))
+        }
     };
     Trace {
         presence: *test == Test::Missing,
@@ -229,7 +77,11 @@ fn test_trace(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Tr
     }
 }
 
-fn leaf(text: String, result: Result<bool, String>, seen: Option<(String, Option<Json>)>) -> Trace {
+fn leaf(
+    text: String,
+    result: Result<bool, EvalError>,
+    seen: Option<(String, Option<Json>)>,
+) -> Trace {
     Trace {
         text,
         result,
@@ -263,23 +115,6 @@ fn compound(text: &str, plan: &Plan, items: &[Cond], listing: &Json, stop_at: bo
         seen: None,
         presence: false,
         parts,
-    }
-}
-
-fn fault_message(field: &str, fault: Fault) -> String {
-    match fault {
-        Fault::WrongType { found, expected } => {
-            format!("field `{field}` is {found}, but the test needs {expected}")
-        }
-        Fault::BadDate { found } => format!(
-            "field `{field}` holds {found}, which is not a date (expected `YYYY-MM-DD` or an RFC 3339 date-time)"
-        ),
-        Fault::NoRate { from, to } => format!(
-            "no rate converts `{from}` to `{to}` (field `{field}`); declare one with `rate {from} = ... {to}`"
-        ),
-        Fault::Overflow => {
-            format!("field `{field}` holds a number too large or too precise to compare exactly")
-        }
     }
 }
 
@@ -372,7 +207,7 @@ pub enum Verdict {
     DoesNotMatch,
     /// Outside `effective <= date < until`; the trace shows what it would see.
     NotInForce(NaiveDate),
-    Error(String),
+    Error(EvalError),
 }
 
 /// Explains rule `index` for a listing on `date`; `None` if there is no such rule.
@@ -382,7 +217,7 @@ pub fn explain_rule(
     listing: &Json,
     date: NaiveDate,
 ) -> Option<RuleExplanation> {
-    let rule = plan.rules.get(index)?;
+    let rule = plan.rule(index)?;
     let trace = trace(plan, &rule.when, listing);
     let verdict = match &trace.result {
         _ if !rule.in_force(date) => Verdict::NotInForce(date),
@@ -404,12 +239,12 @@ fn overridden(plan: &Plan, rule: &Rule, listing: &Json, date: NaiveDate) -> Opti
     if rule.overridden_by.is_empty() {
         return None;
     }
-    let decision = decide(plan, listing, date).ok()?;
+    let decision = Decider::new(plan, date).decide_json(listing).ok()?;
     let by: Vec<String> = rule
         .overridden_by
         .iter()
         .filter(|i| decision.rules.contains(i))
-        .filter_map(|i| plan.rules.get(*i).map(|r| r.label.clone()))
+        .filter_map(|i| plan.rule(*i).map(|r| r.label.clone()))
         .collect();
     (!by.is_empty()).then_some(by)
 }
@@ -459,7 +294,10 @@ mod tests {
              and seller.country != \"ID\" and tags contains \"x y\" and halal is present \
              unless cluster not in [books]",
         );
-        let text = plan.rules.first().map(|r| show(&plan, &r.when).to_string());
+        let text = plan
+            .rules()
+            .first()
+            .map(|r| show(&plan, &r.when).to_string());
         assert_eq!(
             text.as_deref(),
             Some(
@@ -483,7 +321,7 @@ mod tests {
             serde_json::json!({"stock": 2}),
         ];
         for listing in &listings {
-            for rule in &plan.rules {
+            for rule in plan.rules() {
                 let expected = crate::eval::eval(&plan, &rule.when, listing).is_ok_and(|b| b);
                 let traced = trace(&plan, &rule.when, listing);
                 assert_eq!(traced.result.clone().is_ok_and(|b| b), expected);

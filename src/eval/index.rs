@@ -11,7 +11,7 @@
 
 use super::bits;
 use super::code::Frame;
-use super::node::{Node, View};
+use crate::json::{Node, View};
 
 /// A first test shared by rules.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,8 @@
 
 use serde_json::Value as Json;
 
-use super::node::Node;
 use super::value;
+use crate::json::{Node, lookup};
 use crate::plan::Plan;
 
 /// A listing's field values, by slot.
@@ -15,7 +15,7 @@ enum Slots<'a, N> {
 }
 
 /// A listing, its values of type `N`: a whole `serde_json::Value`, or the
-/// borrowed [`super::node::Val`]s of the projection parser.
+/// borrowed [`crate::json::Val`]s of the projection parser.
 pub struct Listing<'a, N = Json> {
     slots: Slots<'a, N>,
 }
@@ -24,9 +24,9 @@ impl<'a, N: Node> Listing<'a, N> {
     /// Reads the plan's fields from a whole listing.
     pub fn from_json(plan: &Plan, json: &'a N) -> Self {
         let slots = plan
-            .fields
+            .fields()
             .iter()
-            .map(|f| value::lookup(json, &f.segments))
+            .map(|f| lookup(json, &f.segments))
             .collect();
         Listing {
             slots: Slots::Read(slots),
@@ -50,16 +50,16 @@ impl<'a, N: Node> Listing<'a, N> {
 
     /// The index of derived field `index`'s value, if it has one.
     pub fn derived_id(&self, plan: &Plan, index: usize) -> Option<u32> {
-        let derived = plan.derived.get(index)?;
+        let derived = plan.derived().get(index)?;
         value::derive_id(derived, self.field(derived.field.slot))
     }
 
     pub fn derived_value<'p>(&self, plan: &'p Plan, index: usize) -> Option<&'p Json> {
         let id = self.derived_id(plan, index)?;
-        plan.derived.get(index)?.values.get(id as usize)
+        plan.derived().get(index)?.values.get(id as usize)
     }
 
     pub fn id(&self, plan: &Plan) -> Option<&'a N> {
-        self.field(plan.id_slot)
+        self.field(plan.id_slot())
     }
 }

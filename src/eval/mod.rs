@@ -1,4 +1,10 @@
 //! The evaluator: a [`Plan`] applied to listings, one decision each.
+//!
+//! Two readings of the same rules live here. The compiled one ([`Decider`]) is
+//! what decisions run on: made from a `&Plan` when the decider is made, so it can
+//! never disagree with the plan it came from. The plain one ([`decide_plain`],
+//! [`eval`]) walks the plan's conditions as written; the tests and the benchmark
+//! check the compiled reading against it.
 
 mod bits;
 mod code;
@@ -8,23 +14,22 @@ pub mod explain;
 mod index;
 mod keys;
 mod listing;
-pub mod money;
-pub mod node;
-pub mod program;
-pub mod search;
-pub mod value;
+mod program;
+mod search;
+mod value;
 
-use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
+use smallvec::SmallVec;
 
-pub use error::EvalError;
+pub use error::{EvalError, Fault};
 pub use listing::Listing;
 
-use crate::plan::{Action, Cond, Operand, Plan, Rule, Test};
-use smallvec::SmallVec;
-use value::Fault;
+use crate::json::Node;
+use crate::plan::{Action, Cond, Operand, Plan, Test};
+use program::Program;
 
 /// The decision for one listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +39,9 @@ pub struct Decision {
     /// Indices of the rules that apply, in policy order: matched, in force, and not
     /// overridden. Few rules apply to one listing, so they are kept inline.
     pub rules: SmallVec<[usize; 4]>,
+    /// Rules that matched but were suppressed, each with the rule that overrode
+    /// it (the first, in policy order, of those that apply), in policy order.
+    pub suppressed: SmallVec<[(usize, usize); 2]>,
 }
 
 /// `allow`, by no rule.
@@ -42,18 +50,19 @@ impl Default for Decision {
         Decision {
             action: Action::Allow,
             rules: SmallVec::new(),
+            suppressed: SmallVec::new(),
         }
     }
 }
 
-/// Decides one listing on `date`.
+/// Decides one listing on `date`. To decide many, make a [`Decider`] once.
 pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
     Decider::new(plan, date).decide_json(listing)
 }
 
 /// Decides a listing already read into the plan's slots. To decide many on one
 /// date, make a [`Decider`] once.
-pub fn decide_listing<N: node::Node>(
+pub fn decide_listing<N: Node>(
     plan: &Plan,
     listing: &Listing<N>,
     date: NaiveDate,
@@ -61,50 +70,66 @@ pub fn decide_listing<N: node::Node>(
     Decider::new(plan, date).decide(listing)
 }
 
-/// Decides listings on one date, on the plan's compiled rules: which rules are
+/// Decides listings on one date with the plan's rules compiled: which rules are
 /// in force is worked out once, and for each listing only the rules in force
 /// that its first values do not rule out are evaluated.
+#[derive(Clone)]
 pub struct Decider<'p> {
     plan: &'p Plan,
-    /// The plan's program, or one compiled here if the plan's rules were edited
-    /// after it was compiled.
-    program: Cow<'p, program::Program>,
+    program: Arc<Program>,
+    date: NaiveDate,
     in_force: Vec<u64>,
+    overrides: bool,
 }
 
 /// Rule sets of up to this many words (256 rules) live on the stack.
 const STACK_WORDS: usize = 4;
 
 impl<'p> Decider<'p> {
+    /// Compiles `plan` and finds the rules in force on `date`.
     pub fn new(plan: &'p Plan, date: NaiveDate) -> Self {
-        let mut in_force = bits::empty(plan.rules.len());
-        for (index, rule) in plan.rules.iter().enumerate() {
+        Decider::with_program(plan, Arc::new(Program::compile(plan)), date)
+    }
+
+    fn with_program(plan: &'p Plan, program: Arc<Program>, date: NaiveDate) -> Self {
+        let mut in_force = bits::empty(plan.rules().len());
+        for (index, rule) in plan.rules().iter().enumerate() {
             if rule.in_force(date) {
                 bits::set(&mut in_force, index);
             }
         }
-        let program = if plan.program.fits(plan) {
-            Cow::Borrowed(&plan.program)
-        } else {
-            Cow::Owned(program::Program::compile(plan))
-        };
         Decider {
             plan,
             program,
+            date,
             in_force,
+            overrides: plan.has_overrides(),
         }
+    }
+
+    /// The same rules on another date, without compiling them again.
+    pub fn on(&self, date: NaiveDate) -> Decider<'p> {
+        Decider::with_program(self.plan, Arc::clone(&self.program), date)
+    }
+
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
     }
 
     /// Decides a whole JSON listing.
     pub fn decide_json(&self, listing: &Json) -> Result<Decision, EvalError> {
         if !listing.is_object() {
-            return Err(EvalError::NotObject);
+            return Err(EvalError::not_object());
         }
         self.decide(&Listing::from_json(self.plan, listing))
     }
 
     /// Decides a listing already read into the plan's slots.
-    pub fn decide<N: node::Node>(&self, listing: &Listing<N>) -> Result<Decision, EvalError> {
+    pub fn decide<N: Node>(&self, listing: &Listing<N>) -> Result<Decision, EvalError> {
         let mut decision = Decision::default();
         self.decide_into(listing, &mut decision)?;
         Ok(decision)
@@ -112,7 +137,7 @@ impl<'p> Decider<'p> {
 
     /// As [`Decider::decide`], into `decision`, which is overwritten. Deciding
     /// many listings into one `Decision` moves nothing per listing.
-    pub fn decide_into<N: node::Node>(
+    pub fn decide_into<N: Node>(
         &self,
         listing: &Listing<N>,
         decision: &mut Decision,
@@ -120,12 +145,13 @@ impl<'p> Decider<'p> {
         let words = self.in_force.len();
         if words <= STACK_WORDS {
             let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
-            self.matched(listing, &mut candidates[..words], &mut matched[..words])?;
-            decide_from(self.plan, &matched[..words], decision);
+            let (candidates, matched) = (&mut candidates[..words], &mut matched[..words]);
+            self.matched(listing, candidates, matched)?;
+            decide_from(self.plan, self.overrides, matched, decision);
         } else {
             let mut matched = vec![0; words];
             self.matched(listing, &mut vec![0; words], &mut matched)?;
-            decide_from(self.plan, &matched, decision);
+            decide_from(self.plan, self.overrides, &mut matched, decision);
         }
         Ok(())
     }
@@ -133,7 +159,7 @@ impl<'p> Decider<'p> {
     /// Sets the bits of the rules that match in `matched`, with `candidates`, as
     /// many words as `in_force`, as working space.
     #[inline]
-    fn matched<N: node::Node>(
+    fn matched<N: Node>(
         &self,
         listing: &Listing<N>,
         candidates: &mut [u64],
@@ -147,81 +173,98 @@ impl<'p> Decider<'p> {
             match program.matches(plan, index, struck, &mut frame) {
                 Ok(true) => bits::set(matched, index),
                 Ok(false) => {}
-                Err(failed) => return Err(error(failed.0, failed.1, &plan.rules[index])),
+                Err(failed) => return Err(in_rule(*failed, plan, index)),
             }
         }
         Ok(())
     }
 }
 
+fn in_rule(error: EvalError, plan: &Plan, index: usize) -> EvalError {
+    match plan.rule(index) {
+        Some(rule) => error.in_rule(&rule.label),
+        None => error,
+    }
+}
+
 /// Decides one listing by walking the plan's conditions as written, over the
 /// whole JSON listing: the plain reading of the rules, which the compiled path
-/// ([`decide`]) must always agree with. Slower; tests and the benchmark use it
+/// ([`Decider`]) must always agree with. Slower; tests and the benchmark use it
 /// to check the fast path.
 pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
     if !listing.is_object() {
-        return Err(EvalError::NotObject);
+        return Err(EvalError::not_object());
     }
     let listing = Listing::from_json(plan, listing);
-    let mut matched = bits::empty(plan.rules.len());
-    for (index, rule) in plan.rules.iter().enumerate() {
+    let mut matched = bits::empty(plan.rules().len());
+    for (index, rule) in plan.rules().iter().enumerate() {
         if rule.in_force(date)
-            && eval_in(plan, &rule.when, &listing)
-                .map_err(|failed| error(failed.0, failed.1, rule))?
+            && eval_in(plan, &rule.when, &listing).map_err(|e| in_rule(*e, plan, index))?
         {
             bits::set(&mut matched, index);
         }
     }
-    Ok(decision(plan, &matched))
-}
-
-/// The decision from the rules in force that match, and the overrides between
-/// them.
-fn decision(plan: &Plan, matched: &[u64]) -> Decision {
     let mut decision = Decision::default();
-    decide_from(plan, matched, &mut decision);
-    decision
+    decide_from(plan, plan.has_overrides(), &mut matched, &mut decision);
+    Ok(decision)
 }
 
-/// Overwrites `decision` with the one the matched rules give.
+/// Overwrites `decision` with the one the matched rules give. `matched` is
+/// working space: it ends as the rules that apply.
 #[inline]
-fn decide_from(plan: &Plan, matched: &[u64], decision: &mut Decision) {
+fn decide_from(plan: &Plan, overrides: bool, matched: &mut [u64], decision: &mut Decision) {
     decision.action = Action::Allow;
     decision.rules.clear();
+    decision.suppressed.clear();
+    if overrides {
+        suppress(plan, matched, decision);
+    }
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
-        if applies(plan, matched, index) {
+        if let Some(rule) = plan.rule(index) {
             decision.rules.push(index);
-            decision.action = decision.action.max(plan.rules[index].action);
+            decision.action = decision.action.max(rule.action);
         }
     }
 }
 
-/// A matched rule applies unless a rule overriding it applies. Overrides form no
-/// cycles (the checker rejects them), so the recursion ends.
-fn applies(plan: &Plan, matched: &[u64], index: usize) -> bool {
-    bits::has(matched, index)
-        && !plan.rules[index]
+/// Takes from `matched` the rules that a rule overriding them suppresses, noting
+/// each in `decision`. A matched rule applies unless a rule overriding it applies;
+/// walking the matched rules with overriders first (the plan's override ranks)
+/// settles every overrider before the rules it overrides, with no recursion.
+fn suppress(plan: &Plan, matched: &mut [u64], decision: &mut Decision) {
+    let mut order: SmallVec<[usize; 8]> = bits::ones(matched).collect();
+    order.sort_unstable_by_key(|index| plan.override_rank(*index));
+    for index in order {
+        let Some(rule) = plan.rule(index) else {
+            continue;
+        };
+        if let Some(by) = rule
             .overridden_by
             .iter()
-            .any(|by| applies(plan, matched, *by))
+            .find(|by| bits::has(matched, **by))
+        {
+            bits::clear(matched, index);
+            decision.suppressed.push((index, *by));
+        }
+    }
+    decision.suppressed.sort_unstable();
 }
 
-/// A failed test: the field it read and why. Boxed: failures are rare, and a
-/// small result keeps the walk over conditions cheap.
-type Failed = Box<(String, Fault)>;
+/// A failed test, boxed: failures are rare, and a small result keeps the walk
+/// over conditions cheap.
+pub type Failed = Box<EvalError>;
 
-/// Evaluates a condition against a whole JSON listing; a failure carries the name
-/// of the field it read.
+/// Evaluates a condition against a whole JSON listing; a failure names the field
+/// it read (not the rule: the condition may be in none).
 pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
     eval_in(plan, cond, &Listing::from_json(plan, listing))
 }
 
 /// Evaluates a condition against a listing read into slots, by walking the
-/// plan's condition as written. Decisions run on the compiled
-/// [`program::Program`]; this walk is the plain reading of the same rules, used
-/// for conditions typed in the REPL and to check the compiled form against.
-pub fn eval_in(plan: &Plan, cond: &Cond, listing: &Listing) -> Result<bool, Failed> {
+/// plan's condition as written: the plain reading of the rules, used for
+/// conditions typed in the REPL and to check the compiled form against.
+pub fn eval_in<N: Node>(plan: &Plan, cond: &Cond, listing: &Listing<N>) -> Result<bool, Failed> {
     match cond {
         Cond::True => Ok(true),
         Cond::And(items) => {
@@ -241,58 +284,44 @@ pub fn eval_in(plan: &Plan, cond: &Cond, listing: &Listing) -> Result<bool, Fail
             Ok(false)
         }
         Cond::Not(inner) => Ok(!eval_in(plan, inner, listing)?),
-        Cond::Test(operand, test) => {
-            let value = match operand {
-                Operand::Field(path) => listing.field(path.slot),
-                Operand::Derived(index) => listing.derived_value(plan, *index),
-            };
-            match (value, test) {
-                (None, Test::Missing) => Ok(true),
-                (None, _) => Ok(false),
-                (Some(value), test) => value::apply(test, value, &plan.rates)
-                    .map_err(|f| Box::new((operand_name(plan, operand), *f))),
+        Cond::Test(operand, test) => match operand {
+            Operand::Field(path) => test_value(plan, operand, test, listing.field(path.slot)),
+            Operand::Derived(index) => {
+                test_value(plan, operand, test, listing.derived_value(plan, *index))
             }
-        }
+        },
+    }
+}
+
+fn test_value<N: Node>(
+    plan: &Plan,
+    operand: &Operand,
+    test: &Test,
+    value: Option<&N>,
+) -> Result<bool, Failed> {
+    match (value, test) {
+        (None, Test::Missing) => Ok(true),
+        (None, _) => Ok(false),
+        (Some(value), test) => value::apply(test, value, plan.rates())
+            .map_err(|fault| Box::new(EvalError::new(*fault, plan.operand_name(operand)))),
     }
 }
 
 /// The value an operand reads from a whole JSON listing; `None` when missing.
 pub fn read<'a>(plan: &'a Plan, operand: &Operand, listing: &'a Json) -> Option<&'a Json> {
     match operand {
-        Operand::Field(path) => value::lookup(listing, &path.segments),
+        Operand::Field(path) => crate::json::lookup(listing, &path.segments),
         Operand::Derived(index) => {
-            let derived = plan.derived.get(*index)?;
-            value::derive(derived, value::lookup(listing, &derived.field.segments))
+            let derived = plan.derived().get(*index)?;
+            value::derive(
+                derived,
+                crate::json::lookup(listing, &derived.field.segments),
+            )
         }
     }
 }
 
-pub fn operand_name(plan: &Plan, operand: &Operand) -> String {
-    match operand {
-        Operand::Field(path) => path.dotted.clone(),
-        Operand::Derived(index) => plan
-            .derived
-            .get(*index)
-            .map_or_else(String::new, |d| d.name.clone()),
-    }
-}
-
-fn error(field: String, fault: Fault, rule: &Rule) -> EvalError {
-    let rule = rule.label.clone();
-    match fault {
-        Fault::WrongType { found, expected } => EvalError::WrongType {
-            field,
-            found,
-            expected,
-            rule,
-        },
-        Fault::BadDate { found } => EvalError::BadDate { field, found, rule },
-        Fault::NoRate { from, to } => EvalError::NoRate {
-            from,
-            to,
-            field,
-            rule,
-        },
-        Fault::Overflow => EvalError::Overflow { field, rule },
-    }
+/// Tests one value as a plan test would, without a field or a rule to name.
+pub fn apply_test<N: Node>(test: &Test, value: &N, plan: &Plan) -> Result<bool, Fault> {
+    value::apply(test, value, plan.rates()).map_err(|fault| *fault)
 }

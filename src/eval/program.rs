@@ -14,16 +14,16 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 
 use super::bits;
-use super::code::{Code, Failed, Frame, MEMOS, MoneyCheck};
+use super::code::{AnyCheck, Code, Failed, Frame, MEMOS, MoneyCheck};
 use super::index::{Gate, Lead, RuleIndex};
 use super::keys::KeyTable;
 use super::listing::Listing;
-use super::node::Node;
-use crate::plan::{Cond, Derived, Operand, Plan, Test, Value};
-use crate::syntax::ast::CmpOp;
+use crate::json::Node;
+use crate::money::{Rates, conversions};
+use crate::plan::{CmpOp, Cond, Derived, Operand, Plan, Test, Value};
 
 #[derive(Debug, Clone, Default)]
-pub struct Program {
+pub(super) struct Program {
     /// The rules, then the conditions shared by several rules (each evaluated
     /// once per listing), as instructions.
     code: Code,
@@ -56,13 +56,14 @@ pub(super) enum Check {
     Texts(Box<FxHashSet<String>>),
     Bool(bool),
     Money(Box<MoneyCheck>),
+    Any(Box<AnyCheck>),
     Other(Box<Test>),
 }
 
 impl Program {
-    pub fn compile(plan: &Plan) -> Program {
+    pub(super) fn compile(plan: &Plan) -> Program {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for rule in &plan.rules {
+        for rule in plan.rules() {
             count_shared(&rule.when, &mut counts);
         }
         let mut compiler = Compiler {
@@ -71,7 +72,7 @@ impl Program {
             memo_keys: HashMap::new(),
             memos: Vec::new(),
         };
-        let rules: Vec<Op> = plan.rules.iter().map(|r| compiler.op(&r.when)).collect();
+        let rules: Vec<Op> = plan.rules().iter().map(|r| compiler.op(&r.when)).collect();
         let memos = compiler.memos;
         let leads = rules
             .iter()
@@ -81,7 +82,7 @@ impl Program {
                 found
             })
             .collect();
-        let values: Vec<usize> = plan.derived.iter().map(|d| d.values.len()).collect();
+        let values: Vec<usize> = plan.derived().iter().map(|d| d.values.len()).collect();
         let with_answered: Vec<(Op, usize)> = rules
             .into_iter()
             .map(|op| {
@@ -93,7 +94,7 @@ impl Program {
             code: Code::new(&with_answered, &memos),
             index: RuleIndex::new(leads, &values),
             keys: plan
-                .derived
+                .derived()
                 .iter()
                 .map(|d| KeyTable::new(&d.arms))
                 .collect(),
@@ -104,13 +105,6 @@ impl Program {
     /// whether it did (see [`RuleIndex::strike`]).
     pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) -> bool {
         self.index.strike(frame, rules)
-    }
-
-    /// Whether this program was compiled from `plan`'s rules as they are now, as
-    /// far as their number tells: a plan whose rules were edited after
-    /// [`Plan::compile`] gets a program of its own from [`super::Decider`].
-    pub(super) fn fits(&self, plan: &Plan) -> bool {
-        self.code.rules() == plan.rules.len() && self.keys.len() == plan.derived.len()
     }
 
     /// Whether rule `index` matches the frame's listing; `struck` when the
@@ -187,10 +181,13 @@ impl Compiler<'_> {
             Cond::And(items) => Op::And(self.flat_and(items)),
             Cond::Or(items) => Op::Or(items.iter().map(|c| self.op(c)).collect()),
             Cond::Not(inner) => Op::Not(Box::new(self.op(inner))),
-            Cond::Test(Operand::Field(path), test) => Op::Field(path.slot, check(test)),
-            Cond::Test(Operand::Derived(index), test) => {
-                derived_op(&self.plan.derived[*index], *index, test)
+            Cond::Test(Operand::Field(path), test) => {
+                Op::Field(path.slot, check(test, self.plan.rates()))
             }
+            Cond::Test(Operand::Derived(index), test) => match self.plan.derived().get(*index) {
+                Some(derived) => derived_op(derived, *index, test, self.plan.rates()),
+                None => Op::Derived(*index, check(test, self.plan.rates())),
+            },
         };
         match key {
             // Checked again: the condition's own parts may have taken the last bits.
@@ -291,7 +288,7 @@ fn gate(plan: &Plan, op: &Op, memos: &[Op]) -> Option<Gate> {
 /// category can only be `"Books"` where the cluster is `books`'s value.
 fn source_gate(plan: &Plan, slot: usize, check: &Check) -> Option<Gate> {
     let (index, derived) = plan
-        .derived
+        .derived()
         .iter()
         .enumerate()
         .find(|(_, d)| d.field.slot == slot)?;
@@ -319,23 +316,26 @@ fn source_gate(plan: &Plan, slot: usize, check: &Check) -> Option<Gate> {
     Some(gate)
 }
 
-fn check(test: &Test) -> Check {
+fn check(test: &Test, rates: &Rates) -> Check {
     match test {
         Test::Missing => Check::Missing,
         Test::Compare(CmpOp::Eq, Value::Text(t)) => Check::Text(t.as_str().into()),
         Test::Compare(CmpOp::Eq, Value::Bool(b)) => Check::Bool(*b),
         Test::IsTrue => Check::Bool(true),
         Test::In(set) if set.others.is_empty() => Check::Texts(Box::new(set.texts.clone())),
-        Test::Compare(op, Value::Money(money)) => {
-            Check::Money(Box::new(MoneyCheck::new(*op, money, test.clone())))
-        }
+        Test::Compare(op, Value::Money(money)) => Check::Money(Box::new(MoneyCheck::new(
+            *op,
+            money,
+            conversions(rates, money),
+        ))),
+        Test::ContainsAny(needles) => Check::Any(Box::new(AnyCheck::new(needles))),
         other => Check::Other(Box::new(other.clone())),
     }
 }
 
 /// A test on a derived field: when every value it can take is text and the test
 /// is text equality or membership, the answer for each value is known now.
-fn derived_op(derived: &Derived, index: usize, test: &Test) -> Op {
+fn derived_op(derived: &Derived, index: usize, test: &Test, rates: &Rates) -> Op {
     let all_text = derived.values.iter().all(Json::is_string);
     let holds = |wanted: &dyn Fn(&str) -> bool| -> Vec<u64> {
         let mut bits = vec![0u64; derived.values.len().div_ceil(64)];
@@ -353,6 +353,6 @@ fn derived_op(derived: &Derived, index: usize, test: &Test) -> Op {
         Test::In(set) if all_text && set.others.is_empty() => {
             Op::DerivedIn(index, holds(&|v| set.texts.contains(v)).into())
         }
-        other => Op::Derived(index, check(other)),
+        other => Op::Derived(index, check(other, rates)),
     }
 }

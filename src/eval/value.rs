@@ -1,45 +1,17 @@
 //! Reading fields from a listing and testing them.
 
 use std::cmp::Ordering;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::node::{Node, View};
-
 use super::date::parse_listing_date;
-use super::money::{self, MoneyError};
-use crate::plan::{Derived, Needle, NeedleSet, Rates, Test, Value, ValueSet};
-use crate::syntax::ast::CmpOp;
-
-/// A failed test before it knows its field and rule; see [`super::EvalError`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    WrongType {
-        found: String,
-        expected: &'static str,
-    },
-    BadDate {
-        found: String,
-    },
-    NoRate {
-        from: String,
-        to: String,
-    },
-    Overflow,
-}
+use super::error::Fault;
+use crate::json::{Node, View, describe, number};
+use crate::money::{self, Conversion, MoneyError};
+use crate::plan::{CmpOp, Derived, Needle, Rates, Test, Value, ValueSet};
 
 /// Faults are rare: boxed, they keep every test's result two words wide.
-type Result<T> = std::result::Result<T, Box<Fault>>;
-
-/// The value at a dotted path; `None` when absent or `null`.
-pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N> {
-    let mut at = listing;
-    for segment in segments {
-        at = at.get(segment)?;
-    }
-    (!matches!(at.view(), View::Null)).then_some(at)
-}
+pub(super) type Result<T> = std::result::Result<T, Box<Fault>>;
 
 /// The value a `match` derives from its field's value; `None` when nothing applies.
 pub fn derive<'a, N: Node>(
@@ -66,10 +38,10 @@ pub fn derive_id<N: Node>(derived: &Derived, value: Option<&N>) -> Option<u32> {
 pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
     match test {
         Test::Missing => Ok(false),
-        Test::Compare(op, literal) => compare(*op, value, literal, rates),
+        Test::Compare(op, literal) => compare(*op, value, literal, rates, &[]),
         Test::In(set) => member(value, set, rates),
         Test::Contains(needle) => contains(value, needle),
-        Test::ContainsAny(set) => contains_any(value, set),
+        Test::ContainsAny(needles) => contains_any(value, needles),
         Test::StartsWith(needle) => match value.view() {
             View::Str(s) => Ok(lower_starts_with(s, &needle.lower)),
             _ => Err(wrong(value, "text")),
@@ -81,7 +53,15 @@ pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
     }
 }
 
-fn compare<N: Node>(op: CmpOp, value: &N, literal: &Value, rates: &Rates) -> Result<bool> {
+/// `value OP literal`; a money literal may come with its `conversions`
+/// precomputed (see [`money::conversions`]).
+pub(super) fn compare<N: Node>(
+    op: CmpOp,
+    value: &N,
+    literal: &Value,
+    rates: &Rates,
+    conversions: &[Conversion],
+) -> Result<bool> {
     let ordering = match literal {
         Value::Text(t) => match value.view() {
             View::Str(s) => return Ok(s == t),
@@ -97,7 +77,7 @@ fn compare<N: Node>(op: CmpOp, value: &N, literal: &Value, rates: &Rates) -> Res
         },
         Value::Money(m) => {
             let (amount, currency) = listing_money(value, &m.currency)?;
-            money::compare(rates, amount, currency, m).map_err(|e| match e {
+            money::compare(rates, amount, currency, m, conversions).map_err(|e| match e {
                 MoneyError::NoRate { from, to } => Box::new(Fault::NoRate { from, to }),
                 MoneyError::Overflow => overflow(),
             })?
@@ -157,22 +137,17 @@ fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
         return Err(wrong(value, "text"));
     }
     for literal in &set.others {
-        if compare(CmpOp::Eq, value, literal, rates)? {
+        if compare(CmpOp::Eq, value, literal, rates, &[])? {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
-fn contains_any<N: Node>(value: &N, set: &NeedleSet) -> Result<bool> {
-    // ASCII text: one pass for all the needles. Other text is lower-cased with
-    // Unicode's rules, one needle at a time, as `contains` does.
-    if let (View::Str(s), Some(search)) = (value.view(), &set.search)
-        && let Some(hit) = search.find_in(s)
-    {
-        return Ok(hit);
-    }
-    for needle in set.iter() {
+/// Any of the needles, one at a time, as `contains` tests each: the plain
+/// reading, which the compiled one-pass search must agree with.
+pub(super) fn contains_any<N: Node>(value: &N, needles: &[Needle]) -> Result<bool> {
+    for needle in needles {
         if contains(value, needle)? {
             return Ok(true);
         }
@@ -180,7 +155,7 @@ fn contains_any<N: Node>(value: &N, set: &NeedleSet) -> Result<bool> {
     Ok(false)
 }
 
-fn contains<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
+pub(super) fn contains<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
     match value.view() {
         View::Str(s) => Ok(lower_contains(s, &needle.lower)),
         View::Array(items) => Ok(items
@@ -208,21 +183,6 @@ fn lower_starts_with(haystack: &str, lower_needle: &str) -> bool {
     haystack.to_lowercase().starts_with(lower_needle)
 }
 
-/// A JSON number as an exact decimal: integers as they are, fractions by their
-/// shortest decimal text (`3.32`, not the nearest binary fraction).
-pub fn number(n: &serde_json::Number) -> Option<Decimal> {
-    if let Some(i) = n.as_i64() {
-        return Some(Decimal::from(i));
-    }
-    if let Some(u) = n.as_u64() {
-        return Some(Decimal::from(u));
-    }
-    let text = n.to_string();
-    Decimal::from_str(&text)
-        .or_else(|_| Decimal::from_scientific(&text))
-        .ok()
-}
-
 fn overflow() -> Box<Fault> {
     Box::new(Fault::Overflow)
 }
@@ -232,22 +192,4 @@ pub(crate) fn wrong<N: Node>(value: &N, expected: &'static str) -> Box<Fault> {
         found: describe(value),
         expected,
     })
-}
-
-/// How a listing's value reads in an error: its kind and, if short, the value.
-pub fn describe<N: Node>(value: &N) -> String {
-    let kind = match value.view() {
-        View::Null => return "null".into(),
-        View::Bool(_) => "the boolean",
-        View::Number(_) => "the number",
-        View::Str(_) => "the string",
-        View::Array(_) => return "a list".into(),
-        View::Object => return "an object".into(),
-    };
-    let text = value.to_json();
-    if text.len() > 40 {
-        format!("{kind} {}…", &text[..text.floor_char_boundary(40)])
-    } else {
-        format!("{kind} {text}")
-    }
 }

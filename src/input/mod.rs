@@ -21,7 +21,7 @@ pub struct Record {
     pub listing: Result<Json, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// One JSON object per line.
     Ndjson,
@@ -124,7 +124,7 @@ fn json_stream(reader: impl Read + Send + 'static) -> Records {
                 Ok(value @ Json::Object(_)) => Ok(value),
                 Ok(other) => Err(format!(
                     "expected a JSON object, found {}",
-                    crate::eval::value::describe(&other)
+                    crate::json::describe(&other)
                 )),
                 Err(e) => Err(format!(
                     "invalid JSON at line {}, column {}: {}; no further record could be read",
@@ -166,7 +166,7 @@ pub fn parse_object(bytes: &[u8]) -> Result<Json, String> {
         Ok(value @ Json::Object(_)) => Ok(value),
         Ok(other) => Err(format!(
             "expected a JSON object, found {}",
-            crate::eval::value::describe(&other)
+            crate::json::describe(&other)
         )),
         Err(e) => Err(format!("invalid JSON: {}", json_error(&e))),
     }
@@ -198,7 +198,7 @@ fn json_array(mut reader: impl Read) -> Records {
                 Json::Object(_) => Ok(item),
                 other => Err(format!(
                     "expected a JSON object, found {}",
-                    crate::eval::value::describe(&other)
+                    crate::json::describe(&other)
                 )),
             },
         })),

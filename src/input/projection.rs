@@ -14,8 +14,7 @@ use serde::de::{
 };
 
 use super::parse_object;
-use crate::eval::node::Val;
-use crate::eval::value::lookup;
+use crate::json::{Val, lookup};
 use crate::plan::Plan;
 
 /// The plan's field paths as a tree of object keys.
@@ -40,10 +39,10 @@ struct Node {
 impl Projection {
     pub fn new(plan: &Plan) -> Self {
         let mut projection = Projection {
-            slots: plan.fields.len(),
+            slots: plan.fields().len(),
             ..Projection::default()
         };
-        let mut fields: Vec<_> = plan.fields.iter().collect();
+        let mut fields: Vec<_> = plan.fields().iter().collect();
         fields.sort_by_key(|f| f.segments.len());
         for field in fields {
             projection.insert(&field.segments, field.slot);

@@ -4,17 +4,20 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
+use serde_json::Value as Json;
 
 use super::error::ReplError;
 use super::help;
 use super::listings::{Listing, one_line};
 use super::session::{Reply, Session, count};
-use crate::eval::decide;
+use crate::batch::{Collect, Decisions};
 use crate::eval::explain::{self, Verdict};
+use crate::eval::{Decider, Decision, EvalError, decide};
 use crate::fuzzy::did_you_mean;
-use crate::input;
-use crate::output::{Outcome, Summary, reason};
+use crate::input::{self, Input, Record};
+use crate::json::Node;
+use crate::output::{Outcome, Summary};
+use crate::plan::Plan;
 
 /// A command: its name, what it takes, and what it does (for `:help`).
 pub struct Command {
@@ -274,8 +277,8 @@ impl Session {
             )),
             Ok(decision) => {
                 let mut text = format!("{}: {head}", decision.action.as_str());
-                for rule in decision.rules.iter().filter_map(|i| plan.rules.get(*i)) {
-                    let _ = write!(text, "\n  by {}: {}", rule.label, reason(rule));
+                for rule in decision.rules.iter().filter_map(|i| plan.rule(*i)) {
+                    let _ = write!(text, "\n  by {}: {}", rule.label, rule.reason());
                 }
                 Reply::ok(text)
             }
@@ -288,24 +291,26 @@ impl Session {
             return self.error(ReplError::NoListing);
         }
         let (plan, date) = (&self.plan, self.date);
-        let outcomes: Vec<Outcome> = self
+        let records: Vec<Record> = self
             .listings
             .all()
-            .par_iter()
+            .iter()
             .enumerate()
-            .map(|(i, l)| {
-                let record = input::Record {
-                    line: i + 1,
-                    listing: l.json.clone(),
-                };
-                match &l.json {
-                    Ok(json) => Outcome::from_result(&record, plan, decide(plan, json, date)),
-                    Err(e) => Outcome::failed(&record, e.clone()),
-                }
+            .map(|(i, l)| Record {
+                line: i + 1,
+                listing: l.json.clone(),
             })
             .collect();
+        let job = Decisions::new(Decider::new(plan, date), Outcomes { plan });
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(records.len());
+        let input = Input::Records(Box::new(records.into_iter()));
+        // Reading from memory and keeping the outcomes cannot fail.
+        let _ = job.run(input, &mut |part: Vec<Outcome>| {
+            outcomes.extend(part);
+            Ok(())
+        });
         let mut summary = Summary::default();
-        outcomes.iter().for_each(|o| summary.add(o));
+        outcomes.iter().for_each(|o| summary.count(o.decision));
         let mut text = format!("{summary} (on {date})");
         let counts = rule_counts(plan, &outcomes);
         let width = counts.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
@@ -331,7 +336,7 @@ impl Session {
         let (plan, date) = (&self.plan, self.date);
         let explained: Vec<explain::RuleExplanation> = if args.is_empty() {
             // Every rule that matched (overridden ones too) or could not decide.
-            (0..plan.rules.len())
+            (0..plan.rules().len())
                 .filter_map(|i| explain::explain_rule(plan, i, listing, date))
                 .filter(|e| {
                     matches!(
@@ -357,7 +362,7 @@ impl Session {
     }
 
     fn nothing_matched(&self) -> Reply {
-        let names: Vec<&str> = self.plan.rules.iter().map(|r| r.label.as_str()).collect();
+        let names: Vec<&str> = self.plan.rules().iter().map(|r| r.label.as_str()).collect();
         let which = if names.is_empty() {
             "there are no rules yet: type one, e.g. `block import where cluster == fashion`".into()
         } else {
@@ -374,7 +379,7 @@ impl Session {
     }
 
     fn find_rule(&self, name: &str) -> Result<usize, ReplError> {
-        let rules = &self.plan.rules;
+        let rules = self.plan.rules();
         if let Some(index) = rules.iter().position(|r| r.label == name) {
             return Ok(index);
         }
@@ -398,7 +403,7 @@ impl Session {
     }
 
     fn rules(&self) -> Reply {
-        let rules = &self.plan.rules;
+        let rules = self.plan.rules();
         if rules.is_empty() {
             return Reply::ok("no rules yet: type one, or `:load FILE`");
         }
@@ -481,8 +486,8 @@ fn usage(command: &'static str, problem: &str) -> ReplError {
 }
 
 /// How many listings each rule decided, in policy order, skipping rules with none.
-fn rule_counts<'p>(plan: &'p crate::plan::Plan, outcomes: &[Outcome]) -> Vec<(&'p str, usize)> {
-    plan.rules
+fn rule_counts<'p>(plan: &'p Plan, outcomes: &[Outcome]) -> Vec<(&'p str, usize)> {
+    plan.rules()
         .iter()
         .map(|rule| {
             let n = outcomes
@@ -493,4 +498,34 @@ fn rule_counts<'p>(plan: &'p crate::plan::Plan, outcomes: &[Outcome]) -> Vec<(&'
         })
         .filter(|(_, n)| *n > 0)
         .collect()
+}
+
+/// Every listing's outcome, kept for the session's report.
+struct Outcomes<'p> {
+    plan: &'p Plan,
+}
+
+impl Collect for Outcomes<'_> {
+    type Part = Vec<Outcome>;
+
+    fn part(&self, records: usize) -> Vec<Outcome> {
+        Vec::with_capacity(records)
+    }
+
+    fn decided<N: Node>(
+        &self,
+        part: &mut Vec<Outcome>,
+        line: usize,
+        listing: &crate::eval::Listing<N>,
+        decision: Result<&Decision, &EvalError>,
+    ) {
+        let id: Option<Json> = listing
+            .id(self.plan)
+            .and_then(|id| serde_json::from_str(&id.to_json()).ok());
+        part.push(Outcome::new(self.plan, line, id.as_ref(), decision));
+    }
+
+    fn unreadable(&self, part: &mut Vec<Outcome>, line: usize, error: &str) {
+        part.push(Outcome::failed(line, None, error.to_string()));
+    }
 }

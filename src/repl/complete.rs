@@ -43,10 +43,10 @@ impl Vocabulary {
                 words.item(&item);
             }
         }
-        for rule in &plan.rules {
+        for rule in plan.rules() {
             words.cond(&rule.when);
         }
-        words.symbols.extend(plan.rates.worth.keys().cloned());
+        words.symbols.extend(plan.rates().worth.keys().cloned());
         for listing in listings.all().iter().take(SAMPLE) {
             if let Ok(json) = &listing.json {
                 words.json("", json);

@@ -234,9 +234,14 @@ impl Session {
         let mut sources = self.policy.sources();
         let file = sources.add(name.clone(), format!("{CONDITION_PREFIX}{text}"));
         match check_sources(&sources) {
-            Ok(mut plan) => {
+            Ok(plan) => {
+                // The hidden rule stays in the plan the condition is evaluated
+                // with; only its condition is used.
                 let index = plan.rule_index(CONDITION_RULE).ok_or_else(Reply::default)?;
-                let when = plan.rules.remove(index).when;
+                let when = plan
+                    .rule(index)
+                    .map(|r| r.when.clone())
+                    .unwrap_or(crate::plan::Cond::True);
                 Ok((plan, when))
             }
             Err(problems) => Err(self.misspelt_item(text, &name).unwrap_or_else(|| {

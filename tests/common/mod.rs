@@ -51,20 +51,16 @@ pub fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
 /// The output record for one NDJSON line by both paths: the fast one `akar eval`
 /// takes (projection, compiled program, direct JSON writer) and the plain one (a
 /// whole `serde_json::Value`, conditions walked as written).
-pub fn both_paths(
-    plan: &akar::plan::Plan,
-    line: usize,
-    bytes: &[u8],
-    at: chrono::NaiveDate,
-) -> (String, String) {
-    use akar::eval::{Listing, decide_listing, decide_plain};
+pub fn both_paths(decider: &akar::eval::Decider, line: usize, bytes: &[u8]) -> (String, String) {
+    use akar::eval::{Listing, decide_plain};
     use akar::output::{JsonWriter, Outcome};
+    let (plan, at) = (decider.plan(), decider.date());
     let writer = JsonWriter::new(plan);
     let mut fast = Vec::new();
     match akar::input::projection::Projection::new(plan).parse(bytes) {
         Ok(slots) => {
             let listing = Listing::from_slots(&slots);
-            let result = decide_listing(plan, &listing, at).map_err(|e| e.to_string());
+            let result = decider.decide(&listing).map_err(|e| e.to_string());
             writer.write(
                 &mut fast,
                 line,
@@ -76,16 +72,10 @@ pub fn both_paths(
     }
     let plain = match akar::input::parse_object(bytes) {
         Ok(json) => {
-            let result = decide_plain(plan, &json, at).map_err(|e| e.to_string());
-            Outcome::new(
-                plan,
-                line,
-                json.get("id"),
-                result.as_ref().map_err(String::clone),
-            )
-            .to_json_line()
+            let result = decide_plain(plan, &json, at);
+            Outcome::new(plan, line, json.get("id"), result.as_ref()).to_json_line()
         }
-        Err(error) => Outcome::new(plan, line, None, Err(error)).to_json_line(),
+        Err(error) => Outcome::failed(line, None, error).to_json_line(),
     };
     (String::from_utf8(fast).expect("utf-8"), plain)
 }

@@ -1,9 +1,13 @@
-//! A listing's values as the evaluator sees them, whatever they were read into:
-//! a whole `serde_json::Value`, or the borrowed [`Val`] the projection parser
-//! builds without copying strings out of the input line.
+//! JSON values as every stage reads them, whatever they were read into: a whole
+//! `serde_json::Value`, or the borrowed [`Val`] the projection parser builds
+//! without copying strings out of the input line. Below the pipeline's stages:
+//! the reader, the evaluator and the explanations share it.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
 
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value as Json};
@@ -189,6 +193,48 @@ impl<'de> Visitor<'de> for KeyText {
     }
     fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
         Ok(Cow::Owned(s.to_string()))
+    }
+}
+
+/// The value at a dotted path; `None` when absent or `null`.
+pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N> {
+    let mut at = listing;
+    for segment in segments {
+        at = at.get(segment)?;
+    }
+    (!matches!(at.view(), View::Null)).then_some(at)
+}
+
+/// A JSON number as an exact decimal: integers as they are, fractions by their
+/// shortest decimal text (`3.32`, not the nearest binary fraction).
+pub fn number(n: &Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Decimal::from(u));
+    }
+    let text = n.to_string();
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
+/// How a value reads in an error: its kind and, if short, the value.
+pub fn describe<N: Node>(value: &N) -> String {
+    let kind = match value.view() {
+        View::Null => return "null".into(),
+        View::Bool(_) => "the boolean",
+        View::Number(_) => "the number",
+        View::Str(_) => "the string",
+        View::Array(_) => return "a list".into(),
+        View::Object => return "an object".into(),
+    };
+    let text = value.to_json();
+    if text.len() > 40 {
+        format!("{kind} {}…", &text[..text.floor_char_boundary(40)])
+    } else {
+        format!("{kind} {text}")
     }
 }
 

@@ -1,10 +1,53 @@
-//! Money compared exactly across currencies, with the declared rates.
+//! Exact money: amounts in currencies, the declared exchange rates, and
+//! comparisons across currencies that never divide or round. Below the
+//! pipeline's stages: the checker builds [`Rates`], the plan holds [`Money`]
+//! literals, the evaluator compares with them.
 
 use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
-use crate::plan::{Money, Rates};
+/// An amount in a currency, as a policy writes it: `100 USD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: impl Into<String>) -> Self {
+        Money {
+            amount,
+            currency: currency.into(),
+        }
+    }
+}
+
+/// Exchange rates, as each currency's worth in a reference currency of its group.
+///
+/// Every currency connected by `rate` declarations gets a fraction `num / den` of
+/// the group's reference currency; two amounts compare by cross-multiplying, so no
+/// division and no rounding ever happens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rates {
+    pub worth: FxHashMap<String, Worth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worth {
+    pub group: usize,
+    pub num: Decimal,
+    pub den: Decimal,
+}
+
+/// The same amount in another currency, as the exact fraction `num / den`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversion {
+    pub currency: String,
+    pub num: Decimal,
+    pub den: Decimal,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
@@ -24,23 +67,25 @@ pub fn convertible(rates: &Rates, a: &str, b: &str) -> bool {
 }
 
 /// Orders a listing's `amount` in `currency` against a money literal, converting
-/// with the rates: by the literal's precomputed conversions when it has them, else
-/// `amount * worth(currency)` against `literal * worth(literal's currency)`,
-/// cross-multiplied so nothing is divided or rounded.
+/// with the rates: by one of the literal's `conversions` (see [`conversions`])
+/// when one is for `currency`, else `amount * worth(currency)` against
+/// `literal * worth(literal's currency)`, cross-multiplied so nothing is divided
+/// or rounded.
 pub fn compare(
     rates: &Rates,
     amount: Decimal,
     currency: &str,
     literal: &Money,
+    conversions: &[Conversion],
 ) -> Result<Ordering, MoneyError> {
     if currency == literal.currency {
         return Ok(amount.cmp(&literal.amount));
     }
-    if let Some((_, num, den)) = literal.converted.iter().find(|(c, _, _)| c == currency) {
-        return Ok(if *den == Decimal::ONE {
-            amount.cmp(num)
+    if let Some(c) = conversions.iter().find(|c| c.currency == currency) {
+        return Ok(if c.den == Decimal::ONE {
+            amount.cmp(&c.num)
         } else {
-            mul(&[amount, *den])?.cmp(num)
+            mul(&[amount, c.den])?.cmp(&c.num)
         });
     }
     let no_rate = || MoneyError::NoRate {
@@ -59,8 +104,9 @@ pub fn compare(
     Ok(left.cmp(&right))
 }
 
-/// `literal` in every currency of its rate group, as `(currency, num, den)`.
-pub fn conversions(rates: &Rates, literal: &Money) -> Vec<(String, Decimal, Decimal)> {
+/// `literal` in every currency of its rate group, so that a listing's price
+/// compares with one multiplication at most.
+pub fn conversions(rates: &Rates, literal: &Money) -> Vec<Conversion> {
     let Some(own) = rates.worth.get(&literal.currency) else {
         return Vec::new();
     };
@@ -84,7 +130,11 @@ pub fn conversions(rates: &Rates, literal: &Money) -> Vec<(String, Decimal, Deci
         } else {
             (num, den)
         };
-        out.push((currency.clone(), num.normalize(), den.normalize()));
+        out.push(Conversion {
+            currency: currency.clone(),
+            num: num.normalize(),
+            den: den.normalize(),
+        });
     }
     out
 }
@@ -108,7 +158,6 @@ fn mul(factors: &[Decimal]) -> Result<Decimal, MoneyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Worth;
 
     fn usd_idr() -> Rates {
         let mut rates = Rates::default();
@@ -139,19 +188,18 @@ mod tests {
     fn compares_exactly_across_currencies() {
         let rates = usd_idr();
         let usd100 = money(100, "USD");
-        let mut precomputed = usd100.clone();
-        precomputed.converted = conversions(&rates, &usd100);
-        for literal in [&usd100, &precomputed] {
+        let precomputed = conversions(&rates, &usd100);
+        for converted in [&[][..], &precomputed] {
             assert_eq!(
-                compare(&rates, Decimal::from(1_550_000), "IDR", literal),
+                compare(&rates, Decimal::from(1_550_000), "IDR", &usd100, converted),
                 Ok(Ordering::Equal)
             );
             assert_eq!(
-                compare(&rates, Decimal::from(1_549_999), "IDR", literal),
+                compare(&rates, Decimal::from(1_549_999), "IDR", &usd100, converted),
                 Ok(Ordering::Less)
             );
             assert!(matches!(
-                compare(&rates, Decimal::ONE, "EUR", literal),
+                compare(&rates, Decimal::ONE, "EUR", &usd100, converted),
                 Err(MoneyError::NoRate { .. })
             ));
         }
@@ -161,18 +209,21 @@ mod tests {
     fn converts_literals_into_every_connected_currency() {
         let rates = usd_idr();
         let idr = money(1_550_000, "IDR");
-        let mut precomputed = idr.clone();
-        precomputed.converted = conversions(&rates, &idr);
+        let precomputed = conversions(&rates, &idr);
         assert_eq!(
-            precomputed.converted,
-            vec![("USD".to_string(), Decimal::from(100), Decimal::ONE)]
+            precomputed,
+            vec![Conversion {
+                currency: "USD".into(),
+                num: Decimal::from(100),
+                den: Decimal::ONE
+            }]
         );
         assert_eq!(
-            compare(&rates, Decimal::from(100), "USD", &precomputed),
+            compare(&rates, Decimal::from(100), "USD", &idr, &precomputed),
             Ok(Ordering::Equal)
         );
         assert_eq!(
-            compare(&rates, Decimal::new(9999, 2), "USD", &precomputed),
+            compare(&rates, Decimal::new(9999, 2), "USD", &idr, &precomputed),
             Ok(Ordering::Less)
         );
     }

@@ -1,0 +1,176 @@
+//! Conditions as the plan holds them: names resolved, literals converted, lists
+//! turned into sets and string needles lower-cased.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use crate::money::Money;
+pub use crate::syntax::ast::CmpOp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    True,
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Test(Operand, Test),
+}
+
+impl Cond {
+    /// Every test in the condition, in order.
+    pub fn visit_tests<'c>(&'c self, f: &mut impl FnMut(&'c Operand, &'c Test)) {
+        let mut stack = vec![self];
+        while let Some(cond) = stack.pop() {
+            match cond {
+                Cond::True => {}
+                Cond::And(items) | Cond::Or(items) => stack.extend(items.iter().rev()),
+                Cond::Not(inner) => stack.push(inner),
+                Cond::Test(operand, test) => f(operand, test),
+            }
+        }
+    }
+
+    pub(super) fn visit_fields_mut(&mut self, f: &mut impl FnMut(&mut FieldPath)) {
+        let mut stack = vec![self];
+        while let Some(cond) = stack.pop() {
+            match cond {
+                Cond::True => {}
+                Cond::And(items) | Cond::Or(items) => stack.extend(items.iter_mut().rev()),
+                Cond::Not(inner) => stack.push(inner),
+                Cond::Test(Operand::Field(path), _) => f(path),
+                Cond::Test(Operand::Derived(_), _) => {}
+            }
+        }
+    }
+}
+
+/// What a test reads from a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Field(FieldPath),
+    /// Index into [`super::Plan::derived`].
+    Derived(usize),
+}
+
+/// A dotted field path, split once, and its slot in [`super::Plan::fields`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldPath {
+    pub segments: Vec<String>,
+    pub dotted: String,
+    pub slot: usize,
+}
+
+impl FieldPath {
+    pub fn new(segments: Vec<String>) -> Self {
+        let dotted = segments.join(".");
+        FieldPath {
+            segments,
+            dotted,
+            slot: usize::MAX,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Compare(CmpOp, Value),
+    In(ValueSet),
+    Missing,
+    /// `contains "x"`: substring of a string, ignoring case; member of a list, exactly.
+    Contains(Needle),
+    ContainsAny(Vec<Needle>),
+    /// `starts with "x"`, ignoring case.
+    StartsWith(Needle),
+    /// A bare boolean field used as a condition.
+    IsTrue,
+}
+
+/// A string to look for, kept as written (list membership) and lower-cased
+/// (substring matching ignores case).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Needle {
+    pub exact: String,
+    pub lower: String,
+}
+
+impl Needle {
+    pub fn new(text: &str) -> Self {
+        Needle {
+            exact: text.to_string(),
+            lower: text.to_lowercase(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(Decimal),
+    Money(Money),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl Value {
+    /// The kind of a value, as messages name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Text(_) => "text",
+            Value::Number(_) => "a number",
+            Value::Money(_) => "money",
+            Value::Date(_) => "a date",
+            Value::Bool(_) => "a boolean",
+        }
+    }
+}
+
+/// The values of a list, grouped so that membership of text is a hash lookup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValueSet {
+    pub texts: FxHashSet<String>,
+    pub others: Vec<Value>,
+}
+
+impl ValueSet {
+    pub fn from_values(values: Vec<Value>) -> Self {
+        let mut set = ValueSet::default();
+        for value in values {
+            match value {
+                Value::Text(t) => {
+                    set.texts.insert(t);
+                }
+                other => set.others.push(other),
+            }
+        }
+        set
+    }
+}
+
+/// `let NAME = match FIELD { KEYS => VALUE, ..., else => VALUE }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub name: String,
+    pub field: FieldPath,
+    /// Keys as text (text as is, numbers and booleans as their canonical text, so
+    /// that `"5"`-keyed and `5`-keyed arms agree), each to its value in `values`.
+    pub arms: FxHashMap<String, u32>,
+    /// The `else` arm's value in `values`.
+    pub default: Option<u32>,
+    /// The distinct values the arms give, as JSON a listing field would hold.
+    pub values: Vec<serde_json::Value>,
+}
+
+impl Derived {
+    /// The index of `value` in `values`, adding it if new.
+    pub fn value_id(&mut self, value: serde_json::Value) -> u32 {
+        let at = match self.values.iter().position(|v| *v == value) {
+            Some(i) => i,
+            None => {
+                self.values.push(value);
+                self.values.len() - 1
+            }
+        };
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+}
