@@ -14,12 +14,50 @@ pub struct SourceFile {
     /// The path as the user wrote it, used in messages and rule labels.
     pub name: String,
     pub text: String,
+    lines: LineIndex,
 }
 
-/// The files of one policy set, in order.
+impl SourceFile {
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line(offset)
+    }
+}
+
+/// The files of one policy set, in order. Files are only added, never changed,
+/// so each file's line index is made once.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    pub files: Vec<SourceFile>,
+    files: Vec<SourceFile>,
+}
+
+/// Where each line of a text starts: a byte offset's line is found by binary
+/// search, so numbering many places costs no more than reading the text once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset (an offset past the end is on the last line).
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(at) => at + 1,
+            Err(after) => after,
+        }
+    }
+
+    /// The byte offset where 1-based line `line` starts, if there is one.
+    pub fn start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
 }
 
 #[derive(Debug, Error, Diagnostic)]
@@ -65,11 +103,22 @@ impl Sources {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let text = text.into();
         self.files.push(SourceFile {
             name: name.into(),
-            text: text.into(),
+            lines: LineIndex::new(&text),
+            text,
         });
         self.files.len() - 1
+    }
+
+    /// The files, in order.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn file(&self, file: FileId) -> Option<&SourceFile> {
+        self.files.get(file)
     }
 
     pub fn name(&self, file: FileId) -> &str {
@@ -80,14 +129,7 @@ impl Sources {
 
     /// The 1-based line of a byte offset.
     pub fn line(&self, file: FileId, offset: usize) -> usize {
-        self.files.get(file).map_or(0, |f| {
-            let end = offset.min(f.text.len());
-            f.text.as_bytes()[..end]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1
-        })
+        self.files.get(file).map_or(0, |f| f.line(offset))
     }
 
     /// `FILE:LINE` of a byte offset.

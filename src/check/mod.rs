@@ -28,7 +28,7 @@ use types::FieldTypes;
 pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for (id, file) in sources.files.iter().enumerate() {
+    for (id, file) in sources.files().iter().enumerate() {
         let parsed = syntax::parse(&file.text);
         problems.extend(parsed.errors.into_iter().map(|e| Problem::new(id, e)));
         files.push(parsed.file);

@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
                 until: us.span,
             });
         }
-        let text = &self.sources.files[self.file].text;
+        let text = &self.sources.files()[self.file].text;
         let location = self.location(self.file, rule.span);
         Rule {
             label: match &rule.name {

@@ -9,7 +9,7 @@ pub fn run(files: &[PathBuf], style: Style) -> Exit {
     match load_plan(files, style) {
         Ok((sources, plan)) => {
             if style.format == ErrorFormat::Human {
-                let n = sources.files.len();
+                let n = sources.files().len();
                 let plural = if n == 1 { "" } else { "s" };
                 let rules = plan.rules().len();
                 let rules_plural = if rules == 1 { "" } else { "s" };

@@ -63,7 +63,7 @@ pub fn run(files: &[PathBuf], check: bool, style: Style) -> Exit {
         }
         match Sources::load(std::slice::from_ref(path)) {
             Ok(sources) => {
-                for file in &sources.files {
+                for file in sources.files() {
                     run.file(&file.name, &file.text, &target(path, &file.name));
                 }
             }

@@ -11,6 +11,7 @@ use super::Printer;
 use super::doc::{Line, WIDTH};
 use crate::syntax::Span;
 use crate::syntax::ast::{Cond, CondKind, Expr, ExprKind, Literal, LiteralKind, Test};
+use crate::syntax::lex::{self, TokenKind};
 
 /// What a condition sits inside, for deciding its parentheses.
 #[derive(Clone, Copy, PartialEq)]
@@ -55,41 +56,24 @@ impl Printer<'_> {
     /// `(a) and (b)`. A group's span includes its parentheses.
     fn written_in_parens(&self, span: Span) -> bool {
         let span = self.trivia.tight(span);
-        let src = self.trivia.src.as_bytes();
-        if src.get(span.start) != Some(&b'(') {
-            return false;
-        }
+        let src = self.trivia.src;
         let mut depth = 0usize;
-        let mut i = span.start;
-        while i < span.end {
-            match src[i] {
-                b'"' => i = self.string_end(i),
-                b'/' if src.get(i + 1) == Some(&b'/') => {
-                    i = self.trivia.skip_forward(i).max(i + 2);
-                    continue;
-                }
-                b'(' => depth += 1,
-                b')' => {
+        for token in lex::tokens_in(src, span.start, span.end) {
+            let text = &src[token.span.range()];
+            match (token.kind, text) {
+                (TokenKind::Space | TokenKind::Comment, _) => continue,
+                (TokenKind::Punct, "(") => depth += 1,
+                (TokenKind::Punct, ")") => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
-                        return i + 1 == span.end;
+                        return token.span.end == span.end;
                     }
                 }
+                _ if depth == 0 => return false,
                 _ => {}
             }
-            i += 1;
         }
         false
-    }
-
-    /// The offset of the closing quote of the string opening at `start`.
-    fn string_end(&self, start: usize) -> usize {
-        let src = self.trivia.src.as_bytes();
-        let mut i = start + 1;
-        while i < src.len() && src[i] != b'"' {
-            i += if src[i] == b'\\' { 2 } else { 1 };
-        }
-        i
     }
 
     /// The condition after `lead`, on one line if it fits in [`WIDTH`]; otherwise

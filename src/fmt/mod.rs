@@ -17,6 +17,7 @@ mod scan;
 
 pub use error::FmtError;
 
+use crate::source::LineIndex;
 use crate::syntax::ast::{File, Item};
 use crate::syntax::{self, Span};
 use scan::Trivia;
@@ -42,6 +43,7 @@ pub fn format(src: &str) -> Result<String, FmtError> {
         trivia: Trivia {
             src,
             comments: scan::comments(src, &opaque(&parsed.file)),
+            lines: LineIndex::new(src),
         },
     };
     let blocks: Vec<doc::Block> = parsed.file.items.iter().map(|i| printer.block(i)).collect();
@@ -111,6 +113,7 @@ mod tests {
         let trivia = Trivia {
             src,
             comments: scan::comments(src, &opaque(&parsed.file)),
+            lines: LineIndex::new(src),
         };
         verify(&parsed.file, &trivia, out)
     }

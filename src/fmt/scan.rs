@@ -1,13 +1,12 @@
 //! Comments and blank lines, recovered from the source text.
 //!
-//! The grammar drops `//` comments as silent trivia, so the AST has none. This small
-//! scanner is hand-written rather than a second pest grammar because it needs to
-//! know only two things to tell a comment from text: strings (where `//` is text)
-//! and the JSON after `given` (kept as written, so never looked into). Making
-//! `COMMENT` a visible rule of the shared grammar instead would put comment pairs
-//! inside every rule the lowering reads.
+//! The grammar drops `//` comments as silent trivia, so the AST has none; the
+//! lexer ([`crate::syntax::lex`]) finds them, skipping the JSON after each
+//! `given`, which is kept as written and never looked into.
 
+use crate::source::LineIndex;
 use crate::syntax::Span;
+use crate::syntax::lex::{self, TokenKind};
 
 /// A `//` comment as written.
 #[derive(Debug, Clone)]
@@ -19,57 +18,35 @@ pub(super) struct Comment {
     pub own_line: bool,
 }
 
-/// The comments of `src`, in order, skipping strings and the `opaque` ranges
-/// (sorted by start), which are kept verbatim by the formatter.
+/// The comments of `src`, in order, outside the `opaque` ranges (sorted by
+/// start), which are kept verbatim by the formatter.
 pub(super) fn comments(src: &str, opaque: &[Span]) -> Vec<Comment> {
-    let bytes = src.as_bytes();
     let mut found = Vec::new();
-    let mut opaque = opaque.iter().peekable();
-    let mut i = 0;
-    while i < bytes.len() {
-        while opaque.peek().is_some_and(|s| s.end <= i) {
-            opaque.next();
-        }
-        if let Some(span) = opaque.peek().filter(|s| s.start <= i) {
-            i = span.end;
-            continue;
-        }
-        match bytes[i] {
-            b'"' => i = string_end(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let comment = comment_at(src, i);
-                i = comment.span.end;
-                found.push(comment);
-            }
-            _ => i += 1,
-        }
+    let mut from = 0;
+    let gaps = opaque
+        .iter()
+        .map(|s| (s.start, s.end))
+        .chain(std::iter::once((src.len(), src.len())));
+    for (start, end) in gaps {
+        let tokens = lex::tokens_in(src, from.min(start), start);
+        found.extend(
+            tokens
+                .into_iter()
+                .filter(|t| t.kind == TokenKind::Comment)
+                .map(|t| comment_at(src, t.span)),
+        );
+        from = from.max(end);
     }
     found
 }
 
-/// The offset just after the string that opens at `start` (or its line's end, for a
-/// string never closed, which a file that parsed cannot have).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            b'\n' => return i,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-fn comment_at(src: &str, start: usize) -> Comment {
-    let line_end = src[start..].find('\n').map_or(src.len(), |n| start + n);
-    let text = src[start..line_end].trim_end_matches(|c: char| c.is_ascii_whitespace());
-    let line_start = src[..start].rfind('\n').map_or(0, |n| n + 1);
+fn comment_at(src: &str, span: Span) -> Comment {
+    let text = src[span.range()].trim_end_matches(|c: char| c.is_ascii_whitespace());
+    let line_start = src[..span.start].rfind('\n').map_or(0, |n| n + 1);
     Comment {
-        span: Span::new(start, start + text.len()),
+        span: Span::new(span.start, span.start + text.len()),
         text: text.to_string(),
-        own_line: src[line_start..start].trim().is_empty(),
+        own_line: src[line_start..span.start].trim().is_empty(),
     }
 }
 
@@ -78,6 +55,7 @@ pub(super) struct Trivia<'a> {
     pub src: &'a str,
     /// Sorted by position.
     pub comments: Vec<Comment>,
+    pub lines: LineIndex,
 }
 
 impl Trivia<'_> {
@@ -153,9 +131,6 @@ impl Trivia<'_> {
 
     /// The 0-based line an offset is on.
     pub fn line_of(&self, pos: usize) -> usize {
-        self.src.as_bytes()[..pos.min(self.src.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
+        self.lines.line(pos) - 1
     }
 }

@@ -38,7 +38,7 @@ pub struct Vocabulary {
 impl Vocabulary {
     pub fn gather(plan: &Plan, sources: &Sources, listings: &Listings) -> Vocabulary {
         let mut words = Words::default();
-        for file in &sources.files {
+        for file in sources.files() {
             for item in syntax::parse(&file.text).file.items {
                 words.item(&item);
             }

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::source::Sources;
+use crate::source::{LineIndex, Sources};
 use crate::syntax::{self, Span, ast};
 
 /// What a definition defines: two with the same key cannot both be in the set.
@@ -154,9 +154,10 @@ impl PolicySet {
     pub fn rule_origins(&self) -> Vec<String> {
         let mut origins = Vec::new();
         for entry in &self.entries {
+            let lines = LineIndex::new(&entry.text);
             for item in syntax::parse(&entry.text).file.items {
                 if let ast::Item::Rule(rule) = item {
-                    origins.push(location(&entry.text, &entry.name, rule.span));
+                    origins.push(location(&lines, &entry.name, rule.span));
                 }
             }
         }
@@ -170,7 +171,8 @@ impl PolicySet {
                 if Key::of(&item).as_ref() == Some(key) {
                     let span = item.span();
                     let text = entry.text.get(span.range()).unwrap_or_default();
-                    return Some((text.to_string(), location(&entry.text, &entry.name, span)));
+                    let lines = LineIndex::new(&entry.text);
+                    return Some((text.to_string(), location(&lines, &entry.name, span)));
                 }
             }
         }
@@ -207,6 +209,8 @@ impl PolicySet {
 impl Entry {
     fn blank(&mut self, keys: &HashSet<Key>) -> Vec<Replaced> {
         let mut replaced = Vec::new();
+        // Blanking keeps every offset and line, so one index serves them all.
+        let lines = LineIndex::new(&self.text);
         for item in syntax::parse(&self.text).file.items {
             let Some(key) = Key::of(&item).filter(|k| keys.contains(k)) else {
                 continue;
@@ -214,7 +218,7 @@ impl Entry {
             let span = item.span();
             replaced.push(Replaced {
                 key,
-                at: location(&self.text, &self.name, span),
+                at: location(&lines, &self.name, span),
             });
             self.text = blanked(&self.text, span);
         }
@@ -241,12 +245,8 @@ fn blanked(text: &str, span: Span) -> String {
     format!("{}{spaces}{}", &text[..span.start], &text[span.end..])
 }
 
-fn location(text: &str, name: &str, span: Span) -> String {
-    let line = text
-        .get(..span.start)
-        .map_or(0, |before| before.matches('\n').count())
-        + 1;
-    format!("{name}:{line}")
+fn location(lines: &LineIndex, name: &str, span: Span) -> String {
+    format!("{name}:{}", lines.line(span.start))
 }
 
 #[cfg(test)]
@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(set.rule_origins(), vec!["a.policy:4", "<repl:1>:1"]);
         set.add("<repl:2>", "rule r flag import", true);
         assert_eq!(
-            set.sources().files.len(),
+            set.sources().files().len(),
             2,
             "the emptied snippet is dropped"
         );

@@ -102,7 +102,7 @@ impl Session {
         let mut candidate = self.policy.clone();
         let mut lines = Vec::new();
         let mut replaced = Vec::new();
-        for file in &loaded.files {
+        for file in loaded.files() {
             let verb = if candidate.file_names().contains(&file.name.as_str()) {
                 "reloaded"
             } else {
@@ -323,6 +323,7 @@ fn collect_seen<'t>(trace: &'t explain::Trace, names: &mut Vec<&'t str>, seen: &
 /// `added rule `x``, or `replaced ... (was at FILE:LINE)`, for each item typed.
 fn describe_items(text: &str, name: &str, replaced: &[Replaced]) -> Vec<String> {
     let mut lines = Vec::new();
+    let index = crate::source::LineIndex::new(text);
     for item in syntax::parse(text).file.items {
         let line = match (Key::of(&item), &item) {
             (Some(key), _) => match replaced.iter().find(|r| r.key == key) {
@@ -330,7 +331,7 @@ fn describe_items(text: &str, name: &str, replaced: &[Replaced]) -> Vec<String> 
                 None => format!("added {key}"),
             },
             (None, ast::Item::Rule(rule)) => {
-                let line = text[..rule.span.start].matches('\n').count() + 1;
+                let line = index.line(rule.span.start);
                 format!("added rule {name}:{line}")
             }
             (None, _) => "read the policy header".to_string(),

@@ -6,6 +6,7 @@
 pub mod ast;
 mod error;
 pub mod keywords;
+pub mod lex;
 mod lower;
 mod parser;
 mod span;
