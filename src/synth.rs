@@ -34,6 +34,11 @@ impl Rng {
         self.unit() < p
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        reason = "the remainder is below `items.len()`, a `usize`; callers pass this module's constant, non-empty tables"
+    )]
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[(self.next_u64() % items.len() as u64) as usize]
     }
@@ -232,7 +237,12 @@ fn price(rng: &mut Rng) -> u64 {
     let value = (60_000f64.ln() + 1.6 * rng.normal())
         .exp()
         .clamp(5_000.0, 50_000_000.0);
-    (value / 100.0).round() as u64 * 100
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "clamped to 5,000 ..= 50,000,000 above, well inside `u64`"
+    )]
+    let hundreds = (value / 100.0).round() as u64;
+    hundreds * 100
 }
 
 fn certificate(rng: &mut Rng, relevant: bool, rate: f64, prefix: &str) -> String {
@@ -245,7 +255,8 @@ fn certificate(rng: &mut Rng, relevant: bool, rate: f64, prefix: &str) -> String
 
 /// A whole catalogue of `count` listings as NDJSON.
 pub fn catalogue(seed: u64, count: u64) -> String {
-    let mut out = String::with_capacity(count as usize * 560);
+    let capacity = usize::try_from(count).map_or(0, |n| n.saturating_mul(560));
+    let mut out = String::with_capacity(capacity);
     for n in 1..=count {
         listing(seed, n, &mut out);
     }

@@ -12,7 +12,13 @@
 //! end to end on one thread and on all, evaluation alone in ns per listing, and
 //! peak memory at 100,000 and at the large size. Last, it checks that the fast
 //! path's decisions equal a straightforward evaluation over `serde_json::Value`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod reference;
 

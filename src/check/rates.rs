@@ -116,7 +116,10 @@ impl Checker<'_> {
                     _ => continue,
                 };
                 let Some(worth) = worth else {
-                    if !std::mem::replace(&mut inexact[at], true) {
+                    if inexact
+                        .get_mut(at)
+                        .is_some_and(|seen| !std::mem::replace(seen, true))
+                    {
                         let currency = currency.clone();
                         self.error_in(
                             edge.file,

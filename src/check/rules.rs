@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
                 until: us.span,
             });
         }
-        let text = &self.sources.files()[self.file].text;
+        let text = self.sources.file(self.file).map_or("", |f| f.text.as_str());
         let location = self.location(self.file, rule.span);
         Rule {
             label: match &rule.name {
@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
             .filter_map(|(i, r)| r.name.clone().map(|n| (n, i)))
             .collect();
         let mut position = 0;
-        let mut edges: Vec<(usize, usize, usize, crate::syntax::Span)> = Vec::new();
+        let mut edges: Vec<Edge> = Vec::new();
         for (file, parsed) in self.files.iter().enumerate() {
             self.file = file;
             for item in &parsed.items {
@@ -85,16 +85,30 @@ impl<'a> Checker<'a> {
                 };
                 for target in &rule.overrides {
                     if let Some(to) = self.override_target(rule, target, &index) {
-                        edges.push((position, to, file, target.span));
-                        rules[position].overrides.push(to);
+                        edges.push(Edge {
+                            from: position,
+                            to,
+                            file,
+                            span: target.span,
+                        });
                     }
                 }
                 position += 1;
             }
         }
-        self.override_cycles(rules, &edges);
-        for (from, to, _, _) in edges {
-            rules[to].overridden_by.push(from);
+        for edge in &edges {
+            if let Some(rule) = rules.get_mut(edge.from) {
+                rule.overrides.push(edge.to);
+            }
+        }
+        if self.override_cycles(rules, &edges) {
+            // A plan is never built from cyclic overrides; the errors say why.
+            return;
+        }
+        for edge in &edges {
+            if let Some(rule) = rules.get_mut(edge.to) {
+                rule.overridden_by.push(edge.from);
+            }
         }
     }
 
@@ -127,30 +141,50 @@ impl<'a> Checker<'a> {
         None
     }
 
-    /// Reports each cycle of overrides once, at the override that closes it.
-    fn override_cycles(
-        &mut self,
-        rules: &[Rule],
-        edges: &[(usize, usize, usize, crate::syntax::Span)],
-    ) {
-        for &(from, to, file, span) in edges {
-            if let Some(path) = find_path(rules, to, from) {
-                // `path` runs from `to` back to `from`: report each cycle once, at the
-                // edge leaving its first rule.
-                if path.iter().min() != Some(&from) {
-                    continue;
-                }
-                let mut names: Vec<&str> = vec![rules[from].label.as_str()];
-                names.extend(path.iter().map(|i| rules[*i].label.as_str()));
-                self.error_in(
-                    file,
-                    CheckError::OverrideCycle {
-                        cycle: names.join(" → "),
-                        span,
-                    },
-                );
-            }
+    /// Reports each cycle of overrides once, at the override leaving the cycle's
+    /// first rule; true if there was one. One depth-first walk over the rules:
+    /// linear in rules and overrides.
+    fn override_cycles(&mut self, rules: &[Rule], edges: &[Edge]) -> bool {
+        let at: HashMap<(usize, usize), &Edge> =
+            edges.iter().map(|e| ((e.from, e.to), e)).collect();
+        let mut found = false;
+        for cycle in cycles(rules) {
+            // The cycle as it reads from its first rule, and the override leaving it.
+            let Some(first) = cycle
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, r)| **r)
+                .map(|(i, _)| i)
+            else {
+                continue;
+            };
+            let mut order: Vec<usize> = cycle
+                .iter()
+                .cycle()
+                .skip(first)
+                .take(cycle.len())
+                .copied()
+                .collect();
+            order.extend(order.first().copied());
+            let Some(edge) = (order.first().zip(order.get(1))).and_then(|(a, b)| at.get(&(*a, *b)))
+            else {
+                continue;
+            };
+            let names: Vec<&str> = order
+                .iter()
+                .filter_map(|i| rules.get(*i))
+                .map(|r| r.label.as_str())
+                .collect();
+            self.error_in(
+                edge.file,
+                CheckError::OverrideCycle {
+                    cycle: names.join(" → "),
+                    span: edge.span,
+                },
+            );
+            found = true;
         }
+        found
     }
 
     pub(super) fn tests(&mut self, rules: &[Rule]) -> Vec<TestCase> {
@@ -221,24 +255,62 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// A path of override edges from `start` to `goal`, if there is one.
-fn find_path(rules: &[Rule], start: usize, goal: usize) -> Option<Vec<usize>> {
-    let mut stack = vec![(start, vec![start])];
-    let mut seen = vec![false; rules.len()];
-    while let Some((at, path)) = stack.pop() {
-        if at == goal {
-            return Some(path);
-        }
-        if std::mem::replace(&mut seen[at], true) {
+/// An `overrides` written in a rule, resolved.
+struct Edge {
+    from: usize,
+    to: usize,
+    file: usize,
+    span: crate::syntax::Span,
+}
+
+/// Cycles of overrides, each once, as the rules on it in the order they
+/// override each other: one depth-first walk (without recursion, so that long
+/// chains of exceptions cannot overflow the stack); each edge back to a rule
+/// still on the walk's path closes one.
+fn cycles(rules: &[Rule]) -> Vec<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        No,
+        OnPath,
+        Done,
+    }
+    let mut seen = vec![Seen::No; rules.len()];
+    let mut found = Vec::new();
+    for start in 0..rules.len() {
+        if seen.get(start) != Some(&Seen::No) {
             continue;
         }
-        for next in &rules[at].overrides {
-            let mut longer = path.clone();
-            longer.push(*next);
-            stack.push((*next, longer));
+        // The path, each rule with the next of its overrides to follow.
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        if let Some(s) = seen.get_mut(start) {
+            *s = Seen::OnPath;
+        }
+        while let Some((at, next)) = path.last_mut() {
+            let at = *at;
+            let Some(&to) = rules.get(at).and_then(|r| r.overrides.get(*next)) else {
+                if let Some(s) = seen.get_mut(at) {
+                    *s = Seen::Done;
+                }
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match seen.get(to) {
+                Some(Seen::No) => {
+                    if let Some(s) = seen.get_mut(to) {
+                        *s = Seen::OnPath;
+                    }
+                    path.push((to, 0));
+                }
+                Some(Seen::OnPath) => {
+                    let from = path.iter().position(|(r, _)| *r == to).unwrap_or(0);
+                    found.push(path.iter().skip(from).map(|(r, _)| *r).collect());
+                }
+                _ => {}
+            }
         }
     }
-    None
+    found
 }
 
 /// The action line of a rule, whitespace collapsed: `block import where x == 1`.

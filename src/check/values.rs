@@ -23,7 +23,7 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
     let misplaced = bytes
         .windows(2)
-        .any(|w| w.contains(&b'_') && !(w[0].is_ascii_digit() || w[1].is_ascii_digit()))
+        .any(|w| matches!(w, [a, b] if (*a == b'_' || *b == b'_') && !(a.is_ascii_digit() || b.is_ascii_digit())))
         || text.ends_with('_')
         || text.contains("_.")
         || text.contains("._");
@@ -211,7 +211,7 @@ impl<'a> Checker<'a> {
     /// Marks `name` as being resolved; true (and an error) if it already was.
     pub(super) fn enter(&mut self, name: &'a str, span: Span) -> bool {
         if let Some(pos) = self.resolving.iter().position(|(n, _)| *n == name) {
-            let mut cycle: Vec<&str> = self.resolving[pos..].iter().map(|(n, _)| *n).collect();
+            let mut cycle: Vec<&str> = self.resolving.iter().skip(pos).map(|(n, _)| *n).collect();
             cycle.push(name);
             self.error(CheckError::Cycle {
                 name: name.to_string(),

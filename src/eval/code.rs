@@ -43,6 +43,8 @@ enum Inst {
     DerivedIn(usize, Box<[u64]>),
     Derived(usize, Check),
     Memo(usize),
+    /// A step that could not be compiled: evaluating it is an internal error.
+    Internal,
 }
 
 /// Every rule's and memo's steps, in one list.
@@ -96,17 +98,28 @@ impl Code {
         };
         emitter.emit(op, Label::End(true), Label::End(false));
         let start = self.steps.len();
+        // A label is placed before its body is resolved, and a body has fewer
+        // steps than its policy has bytes, far below `u32::MAX` (policies are
+        // limited in size: `crate::syntax::MAX_BYTES`): `None` cannot happen.
         let resolve = |label: Label| match label {
-            Label::End(true) => TRUE,
-            Label::End(false) => FALSE,
-            Label::At(n) => emitter.places[n] as u32,
+            Label::End(true) => Some(TRUE),
+            Label::End(false) => Some(FALSE),
+            Label::At(n) => emitter.places.get(n).and_then(|p| u32::try_from(*p).ok()),
         };
         for (step, (if_true, if_false)) in emitter.steps.iter().zip(&emitter.labels) {
-            self.steps.push(Step {
-                test: step.test.clone(),
-                if_true: resolve(*if_true),
-                if_false: resolve(*if_false),
-            });
+            let step = match (resolve(*if_true), resolve(*if_false)) {
+                (Some(if_true), Some(if_false)) => Step {
+                    test: step.test.clone(),
+                    if_true,
+                    if_false,
+                },
+                _ => Step {
+                    test: Inst::Internal,
+                    if_true: FALSE,
+                    if_false: FALSE,
+                },
+            };
+            self.steps.push(step);
         }
         (start, self.steps.len())
     }
@@ -120,9 +133,14 @@ impl Code {
         answered: bool,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let (full, rest) = self.rules[index];
-        let (start, end) = if answered { rest } else { full };
-        self.run(plan, &self.steps[start..end], frame)
+        let body = self.rules.get(index).and_then(|(full, rest)| {
+            let (start, end) = if answered { *rest } else { *full };
+            self.steps.get(start..end)
+        });
+        match body {
+            Some(body) => self.run(plan, body, frame),
+            None => Err(internal("a rule the code does not have")),
+        }
     }
 
     /// Runs a body. The first failed test ends it, so the failure reported is
@@ -144,6 +162,7 @@ impl Code {
                     .map_err(|fault| failed(field_name(plan, *slot), *fault))?,
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
                 Inst::True => true,
+                Inst::Internal => return Err(internal("a jump to no step")),
                 Inst::Derived(index, check) => {
                     run_check(check, frame.derived_value(plan, *index), plan)
                         .map_err(|fault| failed(derived_name(plan, *index), *fault))?
@@ -170,8 +189,14 @@ impl Code {
         if frame.known & bit != 0 {
             return Ok(frame.values & bit != 0);
         }
-        let (start, end) = self.memos[index];
-        let result = self.run(plan, &self.steps[start..end], frame)?;
+        let body = self
+            .memos
+            .get(index)
+            .and_then(|(s, e)| self.steps.get(*s..*e));
+        let result = match body {
+            Some(body) => self.run(plan, body, frame)?,
+            None => return Err(internal("a shared condition the code does not have")),
+        };
         frame.known |= bit;
         if result {
             frame.values |= bit;
@@ -187,7 +212,10 @@ impl Emitter {
     }
 
     fn place(&mut self, label: usize) {
-        self.places[label] = self.steps.len();
+        let here = self.steps.len();
+        if let Some(place) = self.places.get_mut(label) {
+            *place = here;
+        }
     }
 
     /// Emits `op`, going to `yes` where it is true and `no` where it is false.
@@ -252,6 +280,10 @@ fn derived_name(plan: &Plan, index: usize) -> &str {
 
 fn failed(name: &str, fault: Fault) -> Failed {
     Box::new(EvalError::new(fault, name))
+}
+
+fn internal(problem: &'static str) -> Failed {
+    failed("", Fault::Internal { problem })
 }
 
 /// At most this many shared conditions are remembered (one bit each in a

@@ -22,6 +22,8 @@ pub enum Fault {
     Overflow,
     /// The record is not a JSON object.
     NotObject,
+    /// The compiled rules broke an invariant: a bug in akar, never a silent answer.
+    Internal { problem: &'static str },
 }
 
 /// A failed evaluation: the fault, the field (or derived value) the failing test
@@ -91,6 +93,10 @@ impl fmt::Display for EvalError {
                 rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
             }
             Fault::NotObject => f.write_str("the record is not a JSON object"),
+            Fault::Internal { problem } => write!(
+                f,
+                "internal error: {problem}; this is a bug in akar, please report it with the policy"
+            ),
         }
     }
 }
@@ -105,6 +111,7 @@ impl Diagnostic for EvalError {
             Fault::NoRate { .. } => "akar::eval::no_rate",
             Fault::Overflow => "akar::eval::overflow",
             Fault::NotObject => "akar::eval::not_object",
+            Fault::Internal { .. } => "akar::internal::eval",
         };
         Some(Box::new(code))
     }
@@ -118,6 +125,7 @@ impl Diagnostic for EvalError {
             Fault::NoRate { .. } => "declare the exchange rate in the policy",
             Fault::Overflow => "write the number with fewer digits",
             Fault::NotObject => "each listing is a JSON object, `{...}`",
+            Fault::Internal { .. } => "this is a bug in akar; please report it with the policy",
         };
         Some(Box::new(help))
     }

@@ -91,23 +91,26 @@ impl RuleIndex {
         let set = |mask: &mut Mask| bits::set(mask, rule);
         match lead {
             Lead::Bool(slot, want) => {
-                let at = position(
+                let Some((_, masks)) = entry(
                     &mut self.bools,
                     |(s, _)| s == slot,
                     || (*slot, [empty(), empty(), empty()]),
-                );
-                let masks = &mut self.bools[at].1;
-                set(if *want { &mut masks[1] } else { &mut masks[0] });
-                set(&mut masks[2]);
+                ) else {
+                    return;
+                };
+                let [when_true, when_false, when_missing] = masks;
+                set(if *want { when_false } else { when_true });
+                set(when_missing);
             }
             Lead::Derived(gate) => {
                 let count = values.get(gate.derived).copied().unwrap_or(0);
-                let at = position(
+                let Some((_, by_value, missing)) = entry(
                     &mut self.derived,
                     |(d, _, _)| *d == gate.derived,
                     || (gate.derived, (0..count).map(|_| empty()).collect(), empty()),
-                );
-                let (_, by_value, missing) = &mut self.derived[at];
+                ) else {
+                    return;
+                };
                 for (id, mask) in by_value.iter_mut().enumerate() {
                     if !bits::has(&gate.values, id) {
                         set(mask);
@@ -167,13 +170,18 @@ impl RuleIndex {
     }
 }
 
-/// The index of the entry `is` picks, made with `new` if there is none.
-fn position<T>(entries: &mut Vec<T>, is: impl Fn(&T) -> bool, new: impl FnOnce() -> T) -> usize {
-    match entries.iter().position(is) {
+/// The entry `is` picks, made with `new` if there is none.
+fn entry<T>(
+    entries: &mut Vec<T>,
+    is: impl Fn(&T) -> bool,
+    new: impl FnOnce() -> T,
+) -> Option<&mut T> {
+    let at = match entries.iter().position(is) {
         Some(at) => at,
         None => {
             entries.push(new());
             entries.len() - 1
         }
-    }
+    };
+    entries.get_mut(at)
 }

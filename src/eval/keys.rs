@@ -80,7 +80,7 @@ impl KeyTable {
 fn place(keys: &[(&str, u32)], size: usize, seed: u64) -> Option<Slots> {
     let mut slots: Slots = vec![None; size].into();
     for (key, value) in keys {
-        let slot = &mut slots[hash(key.as_bytes(), seed) & (size - 1)];
+        let slot = slots.get_mut(hash(key.as_bytes(), seed) & (size - 1))?;
         if slot.is_some() {
             return None;
         }
@@ -111,7 +111,7 @@ mod tests {
         let map: FxHashMap<String, u32> = keys
             .iter()
             .enumerate()
-            .map(|(i, k)| (k.to_string(), i as u32))
+            .map(|(i, k)| (k.to_string(), u32::try_from(i).unwrap()))
             .collect();
         (KeyTable::new(&map), map)
     }

@@ -143,9 +143,10 @@ impl<'p> Decider<'p> {
         decision: &mut Decision,
     ) -> Result<(), EvalError> {
         let words = self.in_force.len();
-        if words <= STACK_WORDS {
-            let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
-            let (candidates, matched) = (&mut candidates[..words], &mut matched[..words]);
+        let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
+        if let (Some(candidates), Some(matched)) =
+            (candidates.get_mut(..words), matched.get_mut(..words))
+        {
             self.matched(listing, candidates, matched)?;
             decide_from(self.plan, self.overrides, matched, decision);
         } else {

@@ -222,7 +222,9 @@ fn leads(plan: &Plan, op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
     match op {
         Op::True => true,
         Op::And(items) => items.iter().all(|item| leads(plan, item, memos, found)),
-        Op::Memo(index) => leads(plan, &memos[*index], memos, found),
+        Op::Memo(index) => memos
+            .get(*index)
+            .is_some_and(|memo| leads(plan, memo, memos, found)),
         Op::Field(slot, Check::Bool(want)) => {
             found.push(Lead::Bool(*slot, *want));
             true
@@ -253,7 +255,7 @@ fn answered(op: &Op, memos: &[Op]) -> usize {
 fn exact(op: &Op, memos: &[Op]) -> bool {
     match op {
         Op::True | Op::Field(_, Check::Bool(_)) | Op::DerivedIn(..) => true,
-        Op::Memo(index) => exact(&memos[*index], memos),
+        Op::Memo(index) => memos.get(*index).is_some_and(|memo| exact(memo, memos)),
         Op::And(items) => items.iter().all(|item| exact(item, memos)),
         _ => false,
     }
@@ -270,7 +272,7 @@ fn gate(plan: &Plan, op: &Op, memos: &[Op]) -> Option<Gate> {
             text: None,
         }),
         Op::Field(slot, check) => source_gate(plan, *slot, check),
-        Op::Memo(index) => gate(plan, &memos[*index], memos),
+        Op::Memo(index) => gate(plan, memos.get(*index)?, memos),
         Op::And(items) => gate(plan, items.first()?, memos),
         Op::Or(items) => {
             let mut branches = items.iter().map(|item| gate(plan, item, memos));
@@ -341,7 +343,7 @@ fn derived_op(derived: &Derived, index: usize, test: &Test, rates: &Rates) -> Op
         let mut bits = vec![0u64; derived.values.len().div_ceil(64)];
         for (id, value) in derived.values.iter().enumerate() {
             if value.as_str().is_some_and(wanted) {
-                bits[id / 64] |= 1 << (id % 64);
+                bits::set(&mut bits, id);
             }
         }
         bits

@@ -53,10 +53,9 @@ impl Search {
             return text.is_ascii().then(|| self.automaton.is_match(text));
         };
         let text = text.as_bytes();
-        if text.len() <= SHORT {
-            // Most titles: lower-cased on the stack.
-            let mut lower = [0u8; SHORT];
-            let lower = &mut lower[..text.len()];
+        // Most titles: lower-cased on the stack.
+        let mut stack = [0u8; SHORT];
+        if let Some(lower) = stack.get_mut(..text.len()) {
             return lower_ascii(text, lower).then(|| packed.find(lower).is_some());
         }
         LOWER.with(|cell| match cell.try_borrow_mut() {

@@ -178,7 +178,9 @@ fn lower_contains(haystack: &str, lower_needle: &str) -> bool {
 fn lower_starts_with(haystack: &str, lower_needle: &str) -> bool {
     if haystack.is_ascii() && lower_needle.is_ascii() {
         let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
-        return h.len() >= n.len() && h[..n.len()].eq_ignore_ascii_case(n);
+        return h
+            .get(..n.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(n));
     }
     haystack.to_lowercase().starts_with(lower_needle)
 }

@@ -50,47 +50,57 @@ pub(super) struct Block {
 /// Where each comment goes: indices into the comment list.
 #[derive(Default)]
 struct Placement {
-    /// Per block, per line: comments on their own lines before it.
-    before: Vec<Vec<Vec<usize>>>,
-    /// Per block, per line: the comment at its end.
-    trailing: Vec<Vec<Option<usize>>>,
+    /// Per block, per line: comments on their own lines before it, and the
+    /// comment at its end.
+    blocks: Vec<Vec<LineComments>>,
     /// Comments after the last line.
     end: Vec<usize>,
+}
+
+#[derive(Default, Clone)]
+struct LineComments {
+    before: Vec<usize>,
+    trailing: Option<usize>,
+}
+
+impl Placement {
+    fn line(&mut self, (b, l): (usize, usize)) -> Option<&mut LineComments> {
+        self.blocks.get_mut(b)?.get_mut(l)
+    }
 }
 
 /// Lays out the blocks with the comments of `trivia` put back.
 pub(super) fn render(blocks: &[Block], trivia: &Trivia) -> String {
     let placement = place(blocks, trivia);
+    let comment = |id: &usize| trivia.comments.get(*id);
     let mut out = Out::default();
     let mut prev_end = None;
-    for (b, block) in blocks.iter().enumerate() {
-        let leading = placement.before[b].first().map_or(&[][..], Vec::as_slice);
+    for (block, placed) in blocks.iter().zip(&placement.blocks) {
+        let leading = placed.first().map_or(&[][..], |l| l.before.as_slice());
         let first = leading
             .first()
-            .map_or(block.span.start, |c| trivia.comments[*c].span.start)
+            .and_then(comment)
+            .map_or(block.span.start, |c| c.span.start)
             .min(block.span.start);
         if let Some((end, groupable)) = prev_end {
             let joined = groupable && block.groupable && !trivia.blank_between(end, first);
             out.blank_if(!joined);
         }
         out.comments(leading, 0, true, trivia);
-        if let Some(last) = leading.last() {
-            let end = trivia.comments[*last].span.end;
-            out.blank_if(trivia.blank_between(end, block.span.start));
+        if let Some(last) = leading.last().and_then(comment) {
+            out.blank_if(trivia.blank_between(last.span.end, block.span.start));
         }
-        for (l, line) in block.lines.iter().enumerate() {
+        for (l, (line, comments)) in block.lines.iter().zip(placed).enumerate() {
             if l > 0 {
-                out.comments(&placement.before[b][l], line.comment_indent, false, trivia);
+                out.comments(&comments.before, line.comment_indent, false, trivia);
             }
-            out.line(
-                line,
-                placement.trailing[b][l].map(|c| &trivia.comments[c].text),
-            );
+            let trailing = comments.trailing.as_ref().and_then(comment);
+            out.line(line, trailing.map(|c| &c.text));
         }
         prev_end = Some((block.span.end, block.groupable));
     }
-    if let Some(first) = placement.end.first() {
-        let start = trivia.comments[*first].span.start;
+    if let Some(first) = placement.end.first().and_then(comment) {
+        let start = first.span.start;
         out.blank_if(prev_end.is_some_and(|(end, _)| trivia.blank_between(end, start)));
         out.comments(&placement.end, 0, true, trivia);
     }
@@ -113,8 +123,7 @@ impl Out {
     /// lines written between them, inside an item without.
     fn comments(&mut self, ids: &[usize], indent: usize, keep_blanks: bool, trivia: &Trivia) {
         let mut prev: Option<Span> = None;
-        for id in ids {
-            let comment = &trivia.comments[*id];
+        for comment in ids.iter().filter_map(|id| trivia.comments.get(*id)) {
             if let Some(prev) = prev {
                 self.blank_if(keep_blanks && trivia.blank_between(prev.end, comment.span.start));
             }
@@ -143,11 +152,10 @@ type Located = ((usize, usize), Span);
 /// Decides where every comment goes (see the module documentation).
 fn place(blocks: &[Block], trivia: &Trivia) -> Placement {
     let mut placement = Placement {
-        before: blocks
+        blocks: blocks
             .iter()
-            .map(|b| vec![Vec::new(); b.lines.len()])
+            .map(|b| vec![LineComments::default(); b.lines.len()])
             .collect(),
-        trailing: blocks.iter().map(|b| vec![None; b.lines.len()]).collect(),
         end: Vec::new(),
     };
     let lines: Vec<Located> = blocks
@@ -162,14 +170,13 @@ fn place(blocks: &[Block], trivia: &Trivia) -> Placement {
         })
         .collect();
     for (id, comment) in trivia.comments.iter().enumerate() {
-        if let Some((b, l)) = trailed(&lines, comment, trivia)
-            && placement.trailing[b][l].is_none()
-        {
-            placement.trailing[b][l] = Some(id);
+        let trailing = trailed(&lines, comment, trivia).and_then(|at| placement.line(at));
+        if let Some(line) = trailing.filter(|line| line.trailing.is_none()) {
+            line.trailing = Some(id);
             continue;
         }
-        match before(&lines, comment.span.start) {
-            Some((b, l)) => placement.before[b][l].push(id),
+        match before(&lines, comment.span.start).and_then(|at| placement.line(at)) {
+            Some(line) => line.before.push(id),
             None => placement.end.push(id),
         }
     }

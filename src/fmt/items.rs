@@ -82,10 +82,16 @@ impl Printer<'_> {
             Span::new(start, list.start + 1),
         )];
         for group in groups {
-            let first = items[group.start].span.start;
-            let last = self.past_comma(self.trivia.tight_end(items[group.end - 1].span));
-            let text = format!("{},", texts[group].join(", "));
-            lines.push(Line::new(INDENT, text, Span::new(first, last)));
+            let (Some(first), Some(last), Some(texts)) = (
+                items.get(group.start),
+                items.get(group.end.saturating_sub(1)),
+                texts.get(group),
+            ) else {
+                continue;
+            };
+            let last = self.past_comma(self.trivia.tight_end(last.span));
+            let text = format!("{},", texts.join(", "));
+            lines.push(Line::new(INDENT, text, Span::new(first.span.start, last)));
         }
         lines.push(closing("]", list));
         lines

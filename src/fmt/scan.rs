@@ -65,13 +65,12 @@ impl Trivia<'_> {
         let bytes = self.src.as_bytes();
         let mut end = span.end.min(bytes.len());
         loop {
-            while end > span.start && bytes[end - 1].is_ascii_whitespace() {
+            while end > span.start && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
                 end -= 1;
             }
-            match self.comments.binary_search_by_key(&end, |c| c.span.end) {
-                Ok(i) if self.comments[i].span.start >= span.start => {
-                    end = self.comments[i].span.start;
-                }
+            let ending_here = self.comments.binary_search_by_key(&end, |c| c.span.end);
+            match ending_here.ok().and_then(|i| self.comments.get(i)) {
+                Some(comment) if comment.span.start >= span.start => end = comment.span.start,
                 _ => return end,
             }
         }
@@ -86,12 +85,13 @@ impl Trivia<'_> {
     pub fn skip_forward(&self, mut pos: usize) -> usize {
         let bytes = self.src.as_bytes();
         loop {
-            while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
                 pos += 1;
             }
-            match self.comments.binary_search_by_key(&pos, |c| c.span.start) {
-                Ok(i) => pos = self.comments[i].span.end,
-                Err(_) => return pos,
+            let starting_here = self.comments.binary_search_by_key(&pos, |c| c.span.start);
+            match starting_here.ok().and_then(|i| self.comments.get(i)) {
+                Some(comment) => pos = comment.span.end,
+                None => return pos,
             }
         }
     }
@@ -112,11 +112,12 @@ impl Trivia<'_> {
         if from >= to || to > self.src.len() {
             return false;
         }
+        // The lines strictly between the one `from` is on and the one `to` is on.
         let pieces: Vec<&str> = self.src[from..to].split('\n').collect();
-        pieces.len() > 2
-            && pieces[1..pieces.len() - 1]
-                .iter()
-                .any(|p| p.trim().is_empty())
+        let inner = pieces
+            .get(1..pieces.len().saturating_sub(1))
+            .unwrap_or_default();
+        inner.iter().any(|p| p.trim().is_empty())
     }
 
     /// True when `from..to` holds only spaces and tabs: the same line, nothing between.

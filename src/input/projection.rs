@@ -54,8 +54,8 @@ impl Projection {
         let mut node = &mut self.root;
         for (depth, segment) in segments.iter().enumerate() {
             if let Some(enclosing) = node.slot {
-                self.nested
-                    .push((slot, enclosing, segments[depth..].to_vec()));
+                let rest = segments.get(depth..).unwrap_or_default().to_vec();
+                self.nested.push((slot, enclosing, rest));
                 return;
             }
             let index = match node.children.iter().position(|(k, _)| k == segment) {
@@ -65,7 +65,10 @@ impl Projection {
                     node.children.len() - 1
                 }
             };
-            node = &mut node.children[index].1;
+            node = match node.children.get_mut(index) {
+                Some((_, child)) => child,
+                None => return,
+            };
             node.below.push(slot);
         }
         node.slot = Some(slot);
@@ -87,10 +90,11 @@ impl Projection {
         match checked {
             true => {
                 for (slot, enclosing, rest) in &self.nested {
-                    slots[*slot] = slots[*enclosing]
-                        .as_ref()
-                        .and_then(|v| lookup(v, rest))
-                        .cloned();
+                    let inner = slots.get(*enclosing).and_then(Option::as_ref);
+                    let value = inner.and_then(|v| lookup(v, rest)).cloned();
+                    if let Some(slot) = slots.get_mut(*slot) {
+                        *slot = value;
+                    }
                 }
                 Ok(slots)
             }
@@ -125,17 +129,24 @@ impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         while let Some(child) = map.next_key_seed(KeySeed(self.node))? {
-            match child.map(|i| &self.node.children[i].1) {
+            match child
+                .and_then(|i| self.node.children.get(i))
+                .map(|(_, n)| n)
+            {
                 Some(Node {
                     slot: Some(slot), ..
                 }) => {
                     // `null` is missing: leave the slot empty, as a lookup would.
                     let value = map.next_value::<Val<'de>>()?;
-                    self.slots[*slot] = (value != Val::Null).then_some(value);
+                    if let Some(slot) = self.slots.get_mut(*slot) {
+                        *slot = (value != Val::Null).then_some(value);
+                    }
                 }
                 Some(node) => {
                     for slot in &node.below {
-                        self.slots[*slot] = None;
+                        if let Some(slot) = self.slots.get_mut(*slot) {
+                            *slot = None;
+                        }
                     }
                     map.next_value_seed(NodeSeed {
                         node,

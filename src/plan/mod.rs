@@ -205,23 +205,30 @@ fn check_indices(rules: &[Rule], derived: &[Derived], tests: &[TestCase]) -> Res
 /// of a cycle (the checker reports cycles to the author; this makes sure).
 fn override_ranks(rules: &[Rule]) -> Result<Vec<u32>, PlanError> {
     // Kahn's algorithm over "overrider → overridden": linear in rules and edges.
+    // (Indices were checked to be in range by `check_indices`.)
     let mut waiting: Vec<usize> = rules.iter().map(|r| r.overridden_by.len()).collect();
-    let mut ready: Vec<usize> = (0..rules.len()).filter(|i| waiting[*i] == 0).collect();
+    let mut ready: Vec<usize> = (0..rules.len())
+        .filter(|i| waiting.get(*i) == Some(&0))
+        .collect();
     let mut rank = vec![u32::MAX; rules.len()];
     let mut next = 0u32;
     while let Some(at) = ready.pop() {
-        rank[at] = next;
+        if let Some(r) = rank.get_mut(at) {
+            *r = next;
+        }
         next += 1;
-        for &to in &rules[at].overrides {
-            waiting[to] -= 1;
-            if waiting[to] == 0 {
-                ready.push(to);
+        for &to in rules.get(at).map_or(&[][..], |r| &r.overrides) {
+            if let Some(w) = waiting.get_mut(to) {
+                *w = w.saturating_sub(1);
+                if *w == 0 {
+                    ready.push(to);
+                }
             }
         }
     }
-    match rank.iter().position(|r| *r == u32::MAX) {
-        Some(at) => Err(PlanError {
-            problem: format!("rule `{}` is in a cycle of overrides", rules[at].label),
+    match rank.iter().zip(rules).find(|(r, _)| **r == u32::MAX) {
+        Some((_, rule)) => Err(PlanError {
+            problem: format!("rule `{}` is in a cycle of overrides", rule.label),
         }),
         None => Ok(rank),
     }

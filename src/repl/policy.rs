@@ -97,7 +97,9 @@ impl PolicySet {
         };
         let index = match self.entries.iter().position(|e| !typed && e.name == name) {
             Some(index) => {
-                self.entries[index] = entry;
+                if let Some(old) = self.entries.get_mut(index) {
+                    *old = entry;
+                }
                 index
             }
             None => {
@@ -125,7 +127,7 @@ impl PolicySet {
     /// The index of the last entry, if it was typed.
     pub fn last_typed(&self) -> Option<usize> {
         let last = self.entries.len().checked_sub(1)?;
-        self.entries[last].typed.then_some(last)
+        self.entries.get(last)?.typed.then_some(last)
     }
 
     /// Forgets what was typed and restores the loaded files as they were read.

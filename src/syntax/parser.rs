@@ -99,11 +99,12 @@ fn convert(src: &str, base: usize, error: &pest::error::Error<Rule>) -> SyntaxEr
 /// Skips whitespace and `//` comments from `pos`.
 pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
     let bytes = src.as_bytes();
-    while pos < bytes.len() {
-        match bytes[pos] {
+    while let Some(byte) = bytes.get(pos) {
+        match byte {
             b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
             b'/' if bytes.get(pos + 1) == Some(&b'/') => {
-                pos = src[pos..].find('\n').map_or(src.len(), |n| pos + n);
+                pos = memchr::memchr(b'\n', bytes.get(pos..).unwrap_or_default())
+                    .map_or(src.len(), |n| pos + n);
             }
             _ => break,
         }
