@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, Report};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Report, Severity};
+use serde::Serialize;
 
 use crate::source::{FileId, Sources};
 
@@ -65,39 +66,130 @@ impl Style {
 pub fn render(report: &Report, style: Style) -> String {
     let diagnostic: &dyn Diagnostic = report.as_ref();
     let mut out = String::new();
-    let result = match style.format {
-        ErrorFormat::Json => JSONReportHandler::new().render_report(&mut out, diagnostic),
+    match style.format {
+        ErrorFormat::Json => {
+            let value = json_diagnostic(diagnostic);
+            out.push_str(&serde_json::to_string(&value).unwrap_or_default());
+            out.push('\n');
+        }
         ErrorFormat::Human => {
             let theme = if style.color {
                 GraphicalTheme::unicode()
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
-            GraphicalReportHandler::new_themed(theme)
-                .with_width(style.width)
-                .render_report(&mut out, diagnostic)
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+            if handler.render_report(&mut out, diagnostic).is_err() {
+                let _ = write!(out, "error: {report}");
+            }
         }
-    };
-    if result.is_err() {
-        let _ = write!(out, "error: {report}");
-    }
-    if style.format == ErrorFormat::Json {
-        out.push('\n');
     }
     out
 }
+
+/// A diagnostic as one JSON object, in the shape (and key order) of miette's
+/// JSON reports, each label with its 1-based `line` and `column` too. Written
+/// with serde, so that any text in it (control characters included) is escaped.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub message: String,
+    pub code: Option<String>,
+    pub severity: &'static str,
+    pub causes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    pub labels: Vec<JsonLabel>,
+    pub related: Vec<JsonDiagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonLabel {
+    pub label: Option<String>,
+    pub span: JsonSpan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonSpan {
+    pub offset: usize,
+    pub length: usize,
+}
+
+pub fn json_diagnostic(diagnostic: &dyn Diagnostic) -> JsonDiagnostic {
+    let source = diagnostic.source_code();
+    let mut filename = None;
+    let labels = diagnostic
+        .labels()
+        .into_iter()
+        .flatten()
+        .map(|label| {
+            let contents = source.and_then(|s| s.read_span(label.inner(), 0, 0).ok());
+            if filename.is_none() {
+                filename = contents.as_ref().and_then(|c| c.name()).map(str::to_string);
+            }
+            JsonLabel {
+                label: label.label().map(str::to_string),
+                span: JsonSpan {
+                    offset: label.offset(),
+                    length: label.len(),
+                },
+                line: contents.as_ref().map(|c| c.line() + 1),
+                column: contents.as_ref().map(|c| c.column() + 1),
+            }
+        })
+        .collect();
+    let severity = match diagnostic.severity().unwrap_or(Severity::Error) {
+        Severity::Advice => "advice",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    };
+    JsonDiagnostic {
+        message: diagnostic.to_string(),
+        code: diagnostic.code().map(|c| c.to_string()),
+        severity,
+        causes: Vec::new(),
+        help: diagnostic.help().map(|h| h.to_string()),
+        filename,
+        labels,
+        related: diagnostic
+            .related()
+            .into_iter()
+            .flatten()
+            .map(json_diagnostic)
+            .collect(),
+    }
+}
+
+/// At most this many problems are drawn for people; JSON lists them all.
+pub const MAX_RENDERED: usize = 100;
 
 /// Renders problems in order, with a closing count for people.
 pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> String {
     let count = problems.len();
     let mut out = String::new();
-    for (n, problem) in problems.into_iter().enumerate() {
+    let shown = match style.format {
+        ErrorFormat::Human => MAX_RENDERED,
+        ErrorFormat::Json => count,
+    };
+    for (n, problem) in problems.into_iter().take(shown).enumerate() {
         if n > 0 && style.format == ErrorFormat::Human {
             out.push('\n');
         }
         out.push_str(&render(&problem.report(sources), style));
     }
     if style.format == ErrorFormat::Human && count > 0 {
+        if count > shown {
+            let _ = writeln!(
+                out,
+                "\n… and {} more (`--error-format json` lists every one)",
+                count - shown
+            );
+        }
         let plural = if count == 1 { "" } else { "s" };
         let _ = writeln!(out, "{count} error{plural} found");
     }

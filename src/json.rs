@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
@@ -165,10 +164,23 @@ impl<'de> Visitor<'de> for ValVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
         let mut fields = Vec::new();
         while let Some(key) = map.next_key_seed(KeyText)? {
+            if fields.is_empty() && key == NUMBER_TOKEN {
+                return number_value(&mut map).map(Val::Number);
+            }
             fields.push((key, map.next_value()?));
         }
         Ok(Val::Object(fields))
     }
+}
+
+/// The key under which serde_json (with `arbitrary_precision`, which keeps each
+/// number's text) hands a number to a visitor, as a map of one entry.
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// The number after [`NUMBER_TOKEN`], its text as written.
+pub(crate) fn number_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Number, A::Error> {
+    let text = map.next_value_seed(KeyText)?;
+    text.parse::<Number>().map_err(serde::de::Error::custom)
 }
 
 /// An object key, borrowed where it can be.
@@ -205,19 +217,47 @@ pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N>
     (!matches!(at.view(), View::Null)).then_some(at)
 }
 
-/// A JSON number as an exact decimal: integers as they are, fractions by their
-/// shortest decimal text (`3.32`, not the nearest binary fraction).
+/// A JSON number as an exact decimal, from the text it was written in; `None`
+/// when no decimal of akar's (28 places, about 7.9e28) holds it exactly, whether
+/// it is too large, too precise or too small (`1e-400` is not 0).
 pub fn number(n: &Number) -> Option<Decimal> {
     if let Some(i) = n.as_i64() {
         return Some(Decimal::from(i));
     }
-    if let Some(u) = n.as_u64() {
-        return Some(Decimal::from(u));
+    Decimal::from_str_exact(&positional(n.as_str())?).ok()
+}
+
+/// A JSON number's text without an exponent (`1.5e3` → `1500`, `2e-3` →
+/// `0.002`), or `None` when it would have more digits than any exact decimal
+/// of akar's; `rust_decimal`'s own reading of exponents rounds.
+fn positional(text: &str) -> Option<String> {
+    let Some(at) = text.find(['e', 'E']) else {
+        return Some(text.to_string());
+    };
+    let (mantissa, exponent) = (text.get(..at)?, text.get(at + 1..)?);
+    let exponent: i64 = exponent.parse().ok()?;
+    let (sign, unsigned) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = format!("{whole}{fraction}");
+    if digits.bytes().all(|b| b == b'0') {
+        return Some("0".into());
     }
-    let text = n.to_string();
-    Decimal::from_str(&text)
-        .or_else(|_| Decimal::from_scientific(&text))
-        .ok()
+    // Where the decimal point goes among `digits`.
+    let point = i64::try_from(whole.len()).ok()? + exponent;
+    let len = i64::try_from(digits.len()).ok()?;
+    if !(-64..=len + 64).contains(&point) {
+        return None;
+    }
+    let point = usize::try_from(point.max(0)).ok()?;
+    let zeros_before = usize::try_from(-(i64::try_from(whole.len()).ok()? + exponent)).unwrap_or(0);
+    Some(match point {
+        0 => format!("{sign}0.{}{digits}", "0".repeat(zeros_before)),
+        p if p >= digits.len() => format!("{sign}{digits}{}", "0".repeat(p - digits.len())),
+        p => format!("{sign}{}.{}", digits.get(..p)?, digits.get(p..)?),
+    })
 }
 
 /// How a value reads in an error: its kind and, if short, the value.
@@ -240,7 +280,37 @@ pub fn describe<N: Node>(value: &N) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Node, Val};
+    use super::{Node, Val, number};
+
+    fn exact(text: &str) -> Option<String> {
+        let n: serde_json::Number = text.parse().unwrap();
+        number(&n).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn numbers_are_read_exactly_or_not_at_all() {
+        assert_eq!(exact("185000").as_deref(), Some("185000"));
+        assert_eq!(exact("3.32").as_deref(), Some("3.32"));
+        assert_eq!(exact("-0").as_deref(), Some("0"));
+        assert_eq!(exact("1.5e3").as_deref(), Some("1500"));
+        assert_eq!(exact("25E-1").as_deref(), Some("2.5"));
+        assert_eq!(exact("2e-3").as_deref(), Some("0.002"));
+        assert_eq!(exact("0e-400").as_deref(), Some("0"));
+        assert_eq!(
+            exact("18446744073709551616").as_deref(),
+            Some("18446744073709551616")
+        );
+        // Beyond 28 places or about 7.9e28: never rounded, never zero.
+        for text in [
+            "1e-30",
+            "1e-400",
+            "1e40",
+            "0.10000000000000000000000000000001",
+            "1e400",
+        ] {
+            assert_eq!(exact(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn reads_json_borrowing_what_it_can() {

@@ -2,6 +2,7 @@
 //! locating byte offsets as lines.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource};
 use thiserror::Error;
@@ -13,7 +14,8 @@ pub type FileId = usize;
 pub struct SourceFile {
     /// The path as the user wrote it, used in messages and rule labels.
     pub name: String,
-    pub text: String,
+    /// Shared, so that each diagnostic rendered against the file needs no copy.
+    pub text: Arc<str>,
     lines: LineIndex,
 }
 
@@ -103,11 +105,11 @@ impl Sources {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let text = text.into();
+        let text: String = text.into();
         self.files.push(SourceFile {
             name: name.into(),
             lines: LineIndex::new(&text),
-            text,
+            text: text.into(),
         });
         self.files.len() - 1
     }
@@ -137,12 +139,12 @@ impl Sources {
         format!("{}:{}", self.name(file), self.line(file, offset))
     }
 
-    pub fn named_source(&self, file: FileId) -> NamedSource<String> {
+    pub fn named_source(&self, file: FileId) -> NamedSource<Arc<str>> {
         let (name, text) = self
             .files
             .get(file)
-            .map_or(("<unknown>", String::new()), |f| {
-                (f.name.as_str(), f.text.clone())
+            .map_or(("<unknown>", Arc::from("")), |f| {
+                (f.name.as_str(), Arc::clone(&f.text))
             });
         NamedSource::new(name, text)
     }

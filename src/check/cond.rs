@@ -3,7 +3,7 @@
 use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, FieldPath, Needle, Operand, Test, Value, ValueSet};
+use crate::plan::{Cond, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
 
@@ -356,8 +356,19 @@ impl<'a> Checker<'a> {
         let cond = self.condition(body);
         self.file = outer;
         self.leave();
-        self.resolved_conds.insert(key, cond.clone());
-        cond
+        self.share(key, name, cond)
+    }
+
+    /// Keeps a named condition once, in the plan's shared conditions, and gives
+    /// the reference every use of the name gets.
+    fn share(&mut self, key: String, name: &str, cond: Cond) -> Cond {
+        let reference = Cond::Ref(self.shared.len());
+        self.shared.push(Shared {
+            name: name.to_string(),
+            cond,
+        });
+        self.resolved_conds.insert(key, reference.clone());
+        reference
     }
 
     /// The condition a subject stands for.
@@ -386,8 +397,7 @@ impl<'a> Checker<'a> {
         let cond = self.condition(&decl.condition);
         self.file = outer;
         self.leave();
-        self.resolved_conds.insert(key, cond.clone());
-        cond
+        self.share(key, name, cond)
     }
 
     /// The subject of a rule, or an error naming the nearest known subject.

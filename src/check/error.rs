@@ -139,6 +139,19 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("`{name}` is defined through more than 64 other definitions")]
+    #[diagnostic(
+        code(akar::check::too_deep),
+        help(
+            "`let`s and subjects may be defined in terms of each other 64 deep; flatten the chain"
+        )
+    )]
+    TooDeep {
+        name: String,
+        #[label("used here, 64 definitions down")]
+        span: Span,
+    },
+
     #[error("`{name}` is defined in terms of itself")]
     #[diagnostic(code(akar::check::cycle), help("break the cycle: {cycle}"))]
     Cycle {

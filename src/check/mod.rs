@@ -67,6 +67,8 @@ pub(crate) struct Checker<'a> {
     file: FileId,
     resolved_values: HashMap<&'a str, values::LetValue>,
     resolved_conds: HashMap<String, crate::plan::Cond>,
+    /// Named conditions, in the order they were resolved (each after those it uses).
+    shared: Vec<crate::plan::Shared>,
     resolving: Vec<(&'a str, Span)>,
     derived: Vec<crate::plan::Derived>,
     derived_index: HashMap<&'a str, usize>,
@@ -84,6 +86,7 @@ impl<'a> Checker<'a> {
             file: 0,
             resolved_values: HashMap::new(),
             resolved_conds: HashMap::new(),
+            shared: Vec::new(),
             resolving: Vec::new(),
             derived: Vec::new(),
             derived_index: HashMap::new(),
@@ -109,6 +112,7 @@ impl<'a> Checker<'a> {
         let derived = std::mem::take(&mut self.derived);
         let parts = Parts {
             rules,
+            shared: std::mem::take(&mut self.shared),
             rates,
             derived,
             tests,

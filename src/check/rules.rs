@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
                 until: us.span,
             });
         }
-        let text = self.sources.file(self.file).map_or("", |f| f.text.as_str());
+        let text = self.sources.file(self.file).map_or("", |f| &*f.text);
         let location = self.location(self.file, rule.span);
         Rule {
             label: match &rule.name {

@@ -210,6 +210,13 @@ impl<'a> Checker<'a> {
 
     /// Marks `name` as being resolved; true (and an error) if it already was.
     pub(super) fn enter(&mut self, name: &'a str, span: Span) -> bool {
+        if self.resolving.len() >= crate::syntax::limits::MAX_NESTING {
+            self.error(CheckError::TooDeep {
+                name: name.to_string(),
+                span,
+            });
+            return true;
+        }
         if let Some(pos) = self.resolving.iter().position(|(n, _)| *n == name) {
             let mut cycle: Vec<&str> = self.resolving.iter().skip(pos).map(|(n, _)| *n).collect();
             cycle.push(name);

@@ -43,6 +43,10 @@ pub struct EvalArgs {
     /// Also report time, throughput and peak memory on stderr.
     #[arg(long)]
     pub stats: bool,
+    /// Exit 1 when any listing is decided so (e.g. `--fail-on error` in CI);
+    /// several may be given, separated by commas.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
     #[command(flatten)]
     pub errors: ErrorArgs,
 }
@@ -64,6 +68,25 @@ impl From<InputFormatArg> for InputFormat {
             InputFormatArg::Ndjson => InputFormat::Ndjson,
             InputFormatArg::Json => InputFormat::Json,
             InputFormatArg::Csv => InputFormat::Csv,
+        }
+    }
+}
+
+/// The decisions `--fail-on` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A listing that could not be read or decided.
+    Error,
+    Block,
+    Flag,
+}
+
+impl From<FailOn> for Verdict {
+    fn from(fail: FailOn) -> Verdict {
+        match fail {
+            FailOn::Error => Verdict::Error,
+            FailOn::Block => Verdict::Block,
+            FailOn::Flag => Verdict::Flag,
         }
     }
 }
@@ -102,17 +125,17 @@ pub fn run(args: &EvalArgs) -> Exit {
         Err(_) => evaluate(&plan, input, args),
     };
     match result {
-        Ok(summary) if style.format == ErrorFormat::Json => {
-            // Tools reading stderr as JSON lines get the counts as one.
-            eprintln!("{}", serde_json::json!({ "summary": summary }));
-            Exit::Ok
-        }
         Ok(summary) => {
-            eprintln!("akar: {summary}");
-            if args.stats {
-                eprintln!("akar: {}", stats(summary.total(), started.elapsed()));
+            if style.format == ErrorFormat::Json {
+                // Tools reading stderr as JSON lines get the counts as one.
+                eprintln!("{}", serde_json::json!({ "summary": summary }));
+            } else {
+                eprintln!("akar: {summary}");
+                if args.stats {
+                    eprintln!("akar: {}", stats(summary.total(), started.elapsed()));
+                }
             }
-            Exit::Ok
+            fail_on(&args.fail_on, summary, style.format)
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(e) => {
@@ -120,6 +143,23 @@ pub fn run(args: &EvalArgs) -> Exit {
             Exit::Usage
         }
     }
+}
+
+/// `Exit::Failed` when a decision `--fail-on` names was given to a listing.
+fn fail_on(fail_on: &[FailOn], summary: Summary, format: ErrorFormat) -> Exit {
+    let hits: Vec<String> = fail_on
+        .iter()
+        .map(|f| Verdict::from(*f))
+        .filter(|v| summary.get(*v) > 0)
+        .map(|v| format!("{} {v}", summary.get(v)))
+        .collect();
+    if hits.is_empty() {
+        return Exit::Ok;
+    }
+    if format == ErrorFormat::Human {
+        eprintln!("akar: failing, as `--fail-on` asks: {}", hits.join(", "));
+    }
+    Exit::Failed
 }
 
 /// `elapsed 1.234 s, 810000 listings/s, peak memory 12.3 MiB`

@@ -185,9 +185,8 @@ impl Code {
         index: usize,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let bit = 1u64 << index;
-        if frame.known & bit != 0 {
-            return Ok(frame.values & bit != 0);
+        if let Some(known) = frame.memo(index) {
+            return Ok(known);
         }
         let body = self
             .memos
@@ -197,10 +196,7 @@ impl Code {
             Some(body) => self.run(plan, body, frame)?,
             None => return Err(internal("a shared condition the code does not have")),
         };
-        frame.known |= bit;
-        if result {
-            frame.values |= bit;
-        }
+        frame.remember(index, result);
         Ok(result)
     }
 }
@@ -286,8 +282,9 @@ fn internal(problem: &'static str) -> Failed {
     failed("", Fault::Internal { problem })
 }
 
-/// At most this many shared conditions are remembered (one bit each in a
-/// [`Frame`]); any beyond are evaluated where they are used, like any other.
+/// At most this many conditions repeated across rules (as written, not named)
+/// are remembered; any beyond are evaluated where they are used, like any other.
+/// Named conditions are always remembered.
 pub(super) const MEMOS: usize = 64;
 
 /// The derived values found when a listing's evaluation starts; any beyond are
@@ -304,8 +301,11 @@ pub(super) struct Frame<'l, 'a, N> {
     plan: &'l Plan,
     listing: &'l Listing<'a, N>,
     derived: [u32; DERIVED],
+    /// The first 64 memos: decided, and true.
     known: u64,
     values: u64,
+    /// Any beyond, two bits each (decided, true), made when first needed.
+    more: Vec<u64>,
 }
 
 impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
@@ -328,6 +328,37 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
             derived: std::array::from_fn(derive),
             known: 0,
             values: 0,
+            more: Vec::new(),
+        }
+    }
+
+    /// Memo `index`'s value, if it has been decided for this listing.
+    #[inline]
+    fn memo(&self, index: usize) -> Option<bool> {
+        if index < 64 {
+            let bit = 1u64 << index;
+            return (self.known & bit != 0).then_some(self.values & bit != 0);
+        }
+        let (word, bit) = ((index - 64) / 32, 2 * ((index - 64) % 32));
+        let pair = self.more.get(word)? >> bit;
+        (pair & 1 != 0).then_some(pair & 2 != 0)
+    }
+
+    fn remember(&mut self, index: usize, value: bool) {
+        if index < 64 {
+            let bit = 1u64 << index;
+            self.known |= bit;
+            if value {
+                self.values |= bit;
+            }
+            return;
+        }
+        let (word, bit) = ((index - 64) / 32, 2 * ((index - 64) % 32));
+        if self.more.len() <= word {
+            self.more.resize(word + 1, 0);
+        }
+        if let Some(pair) = self.more.get_mut(word) {
+            *pair |= (1 | (u64::from(value) << 1)) << bit;
         }
     }
 

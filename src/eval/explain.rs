@@ -5,6 +5,7 @@
 //! order of failure) but looks at every part of a condition instead of stopping
 //! at the first that decides, so that an explanation shows all of them.
 
+use std::collections::HashMap;
 use std::fmt::{self, Display, Write as _};
 
 use chrono::NaiveDate;
@@ -30,33 +31,106 @@ pub struct Trace {
 
 /// Walks `cond` over a listing, recording every test.
 pub fn trace(plan: &Plan, cond: &Cond, listing: &Json) -> Trace {
-    match cond {
-        Cond::True => leaf(show(plan, cond).to_string(), Ok(true), None),
-        Cond::And(items) => compound("all of", plan, items, listing, false),
-        Cond::Or(items) => compound("any of", plan, items, listing, true),
-        Cond::Not(inner) if matches!(**inner, Cond::Test(..)) => {
-            // A negated test reads as one test (`!=`, `is present`, `not in`).
-            let test = trace(plan, inner, listing);
-            Trace {
+    Tracer {
+        plan,
+        listing,
+        shared: HashMap::new(),
+    }
+    .trace(cond)
+}
+
+/// One walk, remembering the named conditions it has shown: each is shown in
+/// full the first time and by name after, so an explanation stays as small as
+/// the policy however often a name is used.
+struct Tracer<'t> {
+    plan: &'t Plan,
+    listing: &'t Json,
+    shared: HashMap<usize, Result<bool, EvalError>>,
+}
+
+impl Tracer<'_> {
+    fn trace(&mut self, cond: &Cond) -> Trace {
+        let plan = self.plan;
+        match cond {
+            Cond::True => leaf(show(plan, cond).to_string(), Ok(true), None),
+            Cond::And(items) => self.compound("all of", items, false),
+            Cond::Or(items) => self.compound("any of", items, true),
+            Cond::Not(inner) if matches!(**inner, Cond::Test(..)) => {
+                // A negated test reads as one test (`!=`, `is present`, `not in`).
+                let test = self.trace(inner);
+                Trace {
+                    text: show(plan, cond).to_string(),
+                    result: test.result.map(|b| !b),
+                    ..test
+                }
+            }
+            Cond::Not(inner) => {
+                let part = self.trace(inner);
+                Trace {
+                    text: "not".into(),
+                    result: part.result.clone().map(|b| !b),
+                    seen: None,
+                    presence: false,
+                    parts: vec![part],
+                }
+            }
+            Cond::Test(operand, test) => Trace {
                 text: show(plan, cond).to_string(),
-                result: test.result.map(|b| !b),
-                ..test
+                ..test_trace(plan, operand, test, self.listing)
+            },
+            Cond::Ref(id) => self.named(*id),
+        }
+    }
+
+    /// A named condition: its name, then its parts, once.
+    fn named(&mut self, id: usize) -> Trace {
+        let name = self.plan.shared_name(id).to_string();
+        if let Some(result) = self.shared.get(&id) {
+            return leaf(format!("{name} (as above)"), result.clone(), None);
+        }
+        let Some(shared) = self.plan.shared().get(id) else {
+            return leaf(name, Ok(false), None);
+        };
+        let body = self.trace(&shared.cond);
+        self.shared.insert(id, body.result.clone());
+        let (text, parts) = match body.text.as_str() {
+            "all of" | "any of" => (format!("{name}: {}", body.text), body.parts),
+            _ => (name, vec![body.clone()]),
+        };
+        Trace {
+            text,
+            result: body.result,
+            seen: None,
+            presence: false,
+            parts,
+        }
+    }
+
+    /// `all of` stops at the first false part, `any of` at the first true one; an
+    /// error before that point is the result, as in [`super::eval`].
+    fn compound(&mut self, text: &str, items: &[Cond], stop_at: bool) -> Trace {
+        let parts: Vec<Trace> = items.iter().map(|c| self.trace(c)).collect();
+        let mut result = Ok(!stop_at);
+        for part in &parts {
+            match &part.result {
+                Err(e) => {
+                    result = Err(e.clone());
+                    break;
+                }
+                Ok(b) if *b == stop_at => {
+                    result = Ok(stop_at);
+                    break;
+                }
+                Ok(_) => {}
             }
         }
-        Cond::Not(inner) => {
-            let part = trace(plan, inner, listing);
-            Trace {
-                text: "not".into(),
-                result: part.result.clone().map(|b| !b),
-                seen: None,
-                presence: false,
-                parts: vec![part],
-            }
+        Trace {
+            text: text.into(),
+            result,
+            seen: None,
+            presence: false,
+            parts,
         }
-        Cond::Test(operand, test) => Trace {
-            text: show(plan, cond).to_string(),
-            ..test_trace(plan, operand, test, listing)
-        },
     }
 }
 
@@ -88,33 +162,6 @@ fn leaf(
         seen,
         presence: false,
         parts: Vec::new(),
-    }
-}
-
-/// `all of` stops at the first false part, `any of` at the first true one; an
-/// error before that point is the result, as in [`super::eval`].
-fn compound(text: &str, plan: &Plan, items: &[Cond], listing: &Json, stop_at: bool) -> Trace {
-    let parts: Vec<Trace> = items.iter().map(|c| trace(plan, c, listing)).collect();
-    let mut result = Ok(!stop_at);
-    for part in &parts {
-        match &part.result {
-            Err(e) => {
-                result = Err(e.clone());
-                break;
-            }
-            Ok(b) if *b == stop_at => {
-                result = Ok(stop_at);
-                break;
-            }
-            Ok(_) => {}
-        }
-    }
-    Trace {
-        text: text.into(),
-        result,
-        seen: None,
-        presence: false,
-        parts,
     }
 }
 

@@ -197,10 +197,13 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
         return Err(EvalError::not_object());
     }
     let listing = Listing::from_json(plan, listing);
+    let mut walk = Walk::new(plan, &listing);
     let mut matched = bits::empty(plan.rules().len());
     for (index, rule) in plan.rules().iter().enumerate() {
         if rule.in_force(date)
-            && eval_in(plan, &rule.when, &listing).map_err(|e| in_rule(*e, plan, index))?
+            && walk
+                .eval(&rule.when)
+                .map_err(|e| in_rule(*e, plan, index))?
         {
             bits::set(&mut matched, index);
         }
@@ -266,31 +269,73 @@ pub fn eval(plan: &Plan, cond: &Cond, listing: &Json) -> Result<bool, Failed> {
 /// plan's condition as written: the plain reading of the rules, used for
 /// conditions typed in the REPL and to check the compiled form against.
 pub fn eval_in<N: Node>(plan: &Plan, cond: &Cond, listing: &Listing<N>) -> Result<bool, Failed> {
-    match cond {
-        Cond::True => Ok(true),
-        Cond::And(items) => {
-            for item in items {
-                if !eval_in(plan, item, listing)? {
-                    return Ok(false);
-                }
-            }
-            Ok(true)
+    Walk::new(plan, listing).eval(cond)
+}
+
+/// The plain walk over one listing. A named condition is decided the first
+/// time it is met and remembered, so that a name used many times (or a chain of
+/// names each using the last twice) costs one evaluation, as in the compiled path.
+struct Walk<'w, 'l, N> {
+    plan: &'w Plan,
+    listing: &'w Listing<'l, N>,
+    known: Vec<Option<bool>>,
+}
+
+impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
+    fn new(plan: &'w Plan, listing: &'w Listing<'l, N>) -> Self {
+        Walk {
+            plan,
+            listing,
+            known: vec![None; plan.shared().len()],
         }
-        Cond::Or(items) => {
-            for item in items {
-                if eval_in(plan, item, listing)? {
-                    return Ok(true);
+    }
+
+    fn eval(&mut self, cond: &Cond) -> Result<bool, Failed> {
+        let (plan, listing) = (self.plan, self.listing);
+        match cond {
+            Cond::True => Ok(true),
+            Cond::And(items) => {
+                for item in items {
+                    if !self.eval(item)? {
+                        return Ok(false);
+                    }
                 }
+                Ok(true)
             }
-            Ok(false)
+            Cond::Or(items) => {
+                for item in items {
+                    if self.eval(item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Cond::Not(inner) => Ok(!self.eval(inner)?),
+            Cond::Test(operand, test) => match operand {
+                Operand::Field(path) => test_value(plan, operand, test, listing.field(path.slot)),
+                Operand::Derived(index) => {
+                    test_value(plan, operand, test, listing.derived_value(plan, *index))
+                }
+            },
+            Cond::Ref(id) => {
+                if let Some(Some(known)) = self.known.get(*id) {
+                    return Ok(*known);
+                }
+                let Some(shared) = plan.shared().get(*id) else {
+                    return Err(Box::new(EvalError::new(
+                        Fault::Internal {
+                            problem: "a named condition the plan does not have",
+                        },
+                        "",
+                    )));
+                };
+                let value = self.eval(&shared.cond)?;
+                if let Some(slot) = self.known.get_mut(*id) {
+                    *slot = Some(value);
+                }
+                Ok(value)
+            }
         }
-        Cond::Not(inner) => Ok(!eval_in(plan, inner, listing)?),
-        Cond::Test(operand, test) => match operand {
-            Operand::Field(path) => test_value(plan, operand, test, listing.field(path.slot)),
-            Operand::Derived(index) => {
-                test_value(plan, operand, test, listing.derived_value(plan, *index))
-            }
-        },
     }
 }
 

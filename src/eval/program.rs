@@ -63,14 +63,23 @@ pub(super) enum Check {
 impl Program {
     pub(super) fn compile(plan: &Plan) -> Program {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for rule in plan.rules() {
-            count_shared(&rule.when, &mut counts);
+        let mut uses = vec![0usize; plan.shared().len()];
+        let conditions = plan.rules().iter().map(|r| &r.when);
+        for cond in conditions.chain(plan.shared().iter().map(|s| &s.cond)) {
+            count_shared(cond, &mut counts);
+            cond.visit_refs(&mut |id| {
+                if let Some(n) = uses.get_mut(id) {
+                    *n += 1;
+                }
+            });
         }
         let mut compiler = Compiler {
             plan,
             counts,
             memo_keys: HashMap::new(),
             memos: Vec::new(),
+            uses,
+            refs: vec![None; plan.shared().len()],
         };
         let rules: Vec<Op> = plan.rules().iter().map(|r| compiler.op(&r.when)).collect();
         let memos = compiler.memos;
@@ -136,29 +145,54 @@ fn count_shared(cond: &Cond, counts: &mut HashMap<String, usize>) {
     match cond {
         Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| count_shared(c, counts)),
         Cond::Not(inner) => count_shared(inner, counts),
-        Cond::True | Cond::Test(..) => {}
+        Cond::True | Cond::Test(..) | Cond::Ref(_) => {}
     }
 }
+
+/// What a condition must cost to be worth remembering rather than repeating.
+const SHARE_COST: usize = 4;
 
 /// Conditions worth remembering: those that cost more than a lookup, i.e. that
 /// search text, compare money, numbers or dates, or combine several tests. A
 /// few cheap tests cost less to repeat than to remember.
 fn share_key(cond: &Cond) -> Option<String> {
     // The plan's `Debug` form is its structure: equal keys are equal conditions.
-    (cost(cond) >= 4).then(|| format!("{cond:?}"))
+    (cost(cond) >= SHARE_COST).then(|| format!("{cond:?}"))
 }
 
-/// Roughly what evaluating a condition costs, in cheap tests.
+/// Roughly what evaluating a condition costs, in cheap tests. A named condition
+/// costs a lookup: it is remembered, or cheap enough to be written out.
 fn cost(cond: &Cond) -> usize {
     match cond {
         Cond::True => 0,
         Cond::And(items) | Cond::Or(items) => items.iter().map(cost).sum(),
         Cond::Not(inner) => cost(inner),
-        Cond::Test(_, test) => match test {
-            Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_) => 10,
-            Test::Missing | Test::IsTrue | Test::In(_) => 1,
-            Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
-            Test::Compare(..) => 3,
+        Cond::Test(_, test) => test_cost(test),
+        Cond::Ref(_) => 1,
+    }
+}
+
+fn test_cost(test: &Test) -> usize {
+    match test {
+        Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_) => 10,
+        Test::Missing | Test::IsTrue | Test::In(_) => 1,
+        Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
+        Test::Compare(..) => 3,
+    }
+}
+
+/// What evaluating compiled code costs, as [`cost`] counts.
+fn op_cost(op: &Op) -> usize {
+    match op {
+        Op::True => 0,
+        Op::And(items) | Op::Or(items) => items.iter().map(op_cost).sum(),
+        Op::Not(inner) => op_cost(inner),
+        Op::Memo(_) | Op::DerivedIn(..) => 1,
+        Op::Field(_, check) | Op::Derived(_, check) => match check {
+            Check::Missing | Check::Text(_) | Check::Texts(_) | Check::Bool(_) => 1,
+            Check::Money(_) => 3,
+            Check::Any(_) => 10,
+            Check::Other(test) => test_cost(test),
         },
     }
 }
@@ -168,6 +202,11 @@ struct Compiler<'p> {
     counts: HashMap<String, usize>,
     memo_keys: HashMap<String, usize>,
     memos: Vec<Op>,
+    /// How often each named condition is used.
+    uses: Vec<usize>,
+    /// Each named condition, compiled once: written out where it is cheap or
+    /// used once, else a memo.
+    refs: Vec<Option<Op>>,
 }
 
 impl Compiler<'_> {
@@ -188,6 +227,7 @@ impl Compiler<'_> {
                 Some(derived) => derived_op(derived, *index, test, self.plan.rates()),
                 None => Op::Derived(*index, check(test, self.plan.rates())),
             },
+            Cond::Ref(id) => self.named(*id),
         };
         match key {
             // Checked again: the condition's own parts may have taken the last bits.
@@ -202,6 +242,31 @@ impl Compiler<'_> {
 }
 
 impl Compiler<'_> {
+    /// A named condition, compiled the first time it is met. A memo unless it is
+    /// cheap or used once, so that however often names use names, the code
+    /// stays as large as the policy.
+    fn named(&mut self, id: usize) -> Op {
+        if let Some(Some(op)) = self.refs.get(id) {
+            return op.clone();
+        }
+        let plan = self.plan;
+        let Some(shared) = plan.shared().get(id) else {
+            return Op::True;
+        };
+        let op = self.op(&shared.cond);
+        let uses = self.uses.get(id).copied().unwrap_or(0);
+        let op = if uses <= 1 || op_cost(&op) < SHARE_COST {
+            op
+        } else {
+            self.memos.push(op);
+            Op::Memo(self.memos.len() - 1)
+        };
+        if let Some(slot) = self.refs.get_mut(id) {
+            *slot = Some(op.clone());
+        }
+        op
+    }
+
     /// `a and (b and c)` as `a and b and c`: the same tests in the same order,
     /// one level to walk, and more first tests for the [`RuleIndex`].
     fn flat_and(&mut self, items: &[Cond]) -> Box<[Op]> {

@@ -3,6 +3,7 @@
 //! Every record comes out as a [`Record`], bad ones included, so that each input
 //! record gets exactly one output record.
 
+mod array;
 mod csv;
 pub mod projection;
 
@@ -54,9 +55,11 @@ pub enum Input {
 }
 
 /// Opens a catalogue. The format comes from `format`, else the extension (`.csv`
-/// is CSV, `.json` is JSON), else the first character: `[` starts a JSON array,
-/// anything else is NDJSON. JSON that is not an array is read as a sequence of
-/// objects, one record each, however they are laid out over lines.
+/// is CSV, `.json` is JSON, `.ndjson` and `.jsonl` are NDJSON), else the first
+/// character: `[` starts a JSON array, anything else is NDJSON. JSON that is not
+/// an array is read as a sequence of objects, one record each, however they are
+/// laid out over lines. NDJSON, named or found, is never read as one array, so
+/// its lines are never merged into one record.
 pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let fail = |e: io::Error| InputError {
         path: path.to_string(),
@@ -69,20 +72,19 @@ pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, Inpu
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let extension = Path::new(path).extension().map(|e| e.to_ascii_lowercase());
-    let kind = match (format, extension.as_ref().and_then(|e| e.to_str())) {
-        (Some(f), _) => f,
-        (None, Some("csv")) => InputFormat::Csv,
-        (None, Some("json")) => InputFormat::Json,
-        (None, _) => InputFormat::Ndjson,
-    };
+    let named = format.or(match extension.as_ref().and_then(|e| e.to_str()) {
+        Some("csv") => Some(InputFormat::Csv),
+        Some("json") => Some(InputFormat::Json),
+        Some("ndjson" | "jsonl") => Some(InputFormat::Ndjson),
+        _ => None,
+    });
     let first = first_byte(&mut reader).map_err(fail)?;
-    // `[` means a JSON array unless NDJSON was asked for by name.
-    let asked_ndjson = format == Some(InputFormat::Ndjson);
-    Ok(match (kind, first) {
-        (InputFormat::Csv, _) => Input::Records(csv::records(reader)),
-        (_, Some(b'[')) if !asked_ndjson => Input::Records(json_array(reader)),
-        (InputFormat::Json, _) => Input::Records(json_stream(reader)),
-        (InputFormat::Ndjson, _) => Input::Lines(Box::new(reader)),
+    Ok(match (named, first) {
+        (Some(InputFormat::Csv), _) => Input::Records(csv::records(reader)),
+        (Some(InputFormat::Ndjson), _) => Input::Lines(Box::new(reader)),
+        (_, Some(b'[')) => Input::Records(array::records(reader)),
+        (Some(InputFormat::Json), _) => Input::Records(json_stream(reader)),
+        (None, _) => Input::Lines(Box::new(reader)),
     })
 }
 
@@ -172,39 +174,28 @@ pub fn parse_object(bytes: &[u8]) -> Result<Json, String> {
     }
 }
 
+/// Why a value that is not an object is not a listing.
+fn not_object(value: &Json) -> String {
+    format!(
+        "expected a JSON object, found {}",
+        crate::json::describe(value)
+    )
+}
+
+/// serde_json's message without the place it appends ("at line 1 column 7").
+fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    }
+}
+
 fn json_error(e: &serde_json::Error) -> String {
     let message = e.to_string();
     // serde_json appends "at line 1 column N"; within one record only the column helps.
     match message.rfind(" at line ") {
         Some(i) => format!("{} (column {})", &message[..i], e.column()),
         None => message,
-    }
-}
-
-/// A JSON array, read whole: `line` is the element's position. A syntax error in
-/// the array leaves no way to tell records apart, so it is one error record.
-fn json_array(mut reader: impl Read) -> Records {
-    let mut text = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut text) {
-        return Box::new(std::iter::once(Record {
-            line: 1,
-            listing: Err(format!("cannot read the input: {e}")),
-        }));
-    }
-    match serde_json::from_slice::<Vec<Json>>(&text) {
-        Ok(items) => Box::new(items.into_iter().enumerate().map(|(i, item)| Record {
-            line: i + 1,
-            listing: match item {
-                Json::Object(_) => Ok(item),
-                other => Err(format!(
-                    "expected a JSON object, found {}",
-                    crate::json::describe(&other)
-                )),
-            },
-        })),
-        Err(e) => Box::new(std::iter::once(Record {
-            line: 1,
-            listing: Err(format!("invalid JSON array: {e}; no record could be read")),
-        })),
     }
 }

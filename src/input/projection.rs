@@ -14,7 +14,7 @@ use serde::de::{
 };
 
 use super::parse_object;
-use crate::json::{Val, lookup};
+use crate::json::{NUMBER_TOKEN, Val, lookup};
 use crate::plan::Plan;
 
 /// The plan's field paths as a tree of object keys.
@@ -128,11 +128,17 @@ impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while let Some(child) = map.next_key_seed(KeySeed(self.node))? {
-            match child
-                .and_then(|i| self.node.children.get(i))
-                .map(|(_, n)| n)
-            {
+        while let Some(key) = map.next_key_seed(KeySeed(self.node))? {
+            let child = match key {
+                Key::Child(i) => self.node.children.get(i).map(|(_, n)| n),
+                Key::Other => None,
+                // A number, handed over as a map of one entry: not an object.
+                Key::Number => {
+                    map.next_value::<IgnoredAny>()?;
+                    return Ok(false);
+                }
+            };
+            match child {
                 Some(Node {
                     slot: Some(slot), ..
                 }) => {
@@ -186,26 +192,44 @@ impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
     }
 }
 
+/// What an object key is to a node.
+enum Key {
+    /// The index of the child it names.
+    Child(usize),
+    /// A key the policy does not read.
+    Other,
+    /// Not a key: serde_json handing over a number (see [`NUMBER_TOKEN`]).
+    Number,
+}
+
 /// Finds an object key among a node's children without allocating it.
 struct KeySeed<'s>(&'s Node);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Option<usize>;
+    type Value = Key;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
 impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = Option<usize>;
+    type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.children.iter().position(|(k, _)| k == key))
+    fn visit_str<E>(self, key: &str) -> Result<Key, E> {
+        if key == NUMBER_TOKEN {
+            return Ok(Key::Number);
+        }
+        Ok(self
+            .0
+            .children
+            .iter()
+            .position(|(k, _)| k == key)
+            .map_or(Key::Other, Key::Child))
     }
 }
 

@@ -15,15 +15,41 @@ pub enum Cond {
     Or(Vec<Cond>),
     Not(Box<Cond>),
     Test(Operand, Test),
+    /// A named condition (a condition `let` or a declared subject), by its index
+    /// in [`super::Plan::shared`]: written once however often it is used, so a
+    /// policy's plan grows with the policy, never with the uses of its names.
+    Ref(usize),
+}
+
+/// A named condition, shared by every place that uses its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// The `let` or subject name.
+    pub name: String,
+    pub cond: Cond,
 }
 
 impl Cond {
-    /// Every test in the condition, in order.
+    /// The named conditions this one uses directly.
+    pub fn visit_refs(&self, f: &mut impl FnMut(usize)) {
+        let mut stack = vec![self];
+        while let Some(cond) = stack.pop() {
+            match cond {
+                Cond::Ref(id) => f(*id),
+                Cond::And(items) | Cond::Or(items) => stack.extend(items.iter().rev()),
+                Cond::Not(inner) => stack.push(inner),
+                Cond::True | Cond::Test(..) => {}
+            }
+        }
+    }
+
+    /// Every test in the condition, in order (not those of the named conditions
+    /// it uses: see [`Cond::visit_refs`]).
     pub fn visit_tests<'c>(&'c self, f: &mut impl FnMut(&'c Operand, &'c Test)) {
         let mut stack = vec![self];
         while let Some(cond) = stack.pop() {
             match cond {
-                Cond::True => {}
+                Cond::True | Cond::Ref(_) => {}
                 Cond::And(items) | Cond::Or(items) => stack.extend(items.iter().rev()),
                 Cond::Not(inner) => stack.push(inner),
                 Cond::Test(operand, test) => f(operand, test),
@@ -35,7 +61,7 @@ impl Cond {
         let mut stack = vec![self];
         while let Some(cond) = stack.pop() {
             match cond {
-                Cond::True => {}
+                Cond::True | Cond::Ref(_) => {}
                 Cond::And(items) | Cond::Or(items) => stack.extend(items.iter_mut().rev()),
                 Cond::Not(inner) => stack.push(inner),
                 Cond::Test(Operand::Field(path), _) => f(path),

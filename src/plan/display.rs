@@ -117,6 +117,7 @@ impl Display for CondText<'_> {
             Cond::Not(inner) => write_negated(f, plan, inner),
             Cond::Test(operand, Test::IsTrue) => f.write_str(plan.operand_name(operand)),
             Cond::Test(operand, test) => write!(f, "{} {test}", plan.operand_name(operand)),
+            Cond::Ref(id) => f.write_str(plan.shared_name(*id)),
         }
     }
 }
@@ -155,6 +156,7 @@ fn write_negated(f: &mut fmt::Formatter<'_>, plan: &Plan, inner: &Cond) -> fmt::
             }
         }
         Cond::And(_) | Cond::Or(_) | Cond::Not(_) => write!(f, "not ({})", show(plan, inner)),
+        Cond::Ref(id) => write!(f, "not {}", plan.shared_name(*id)),
         Cond::True => f.write_str("not listing"),
     }
 }

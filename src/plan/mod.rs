@@ -28,13 +28,14 @@ use thiserror::Error;
 
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
-pub use cond::{CmpOp, Cond, Derived, FieldPath, Needle, Operand, Test, Value, ValueSet};
+pub use cond::{CmpOp, Cond, Derived, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
 pub use display::{CondText, show};
 
 /// A checked policy set, ready to evaluate.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     rules: Vec<Rule>,
+    shared: Vec<Shared>,
     rates: Rates,
     derived: Vec<Derived>,
     tests: Vec<TestCase>,
@@ -51,6 +52,8 @@ pub struct Plan {
 pub struct Parts {
     /// Rules in policy order: files in the order given, rules in file order.
     pub rules: Vec<Rule>,
+    /// Named conditions, each using only those before it.
+    pub shared: Vec<Shared>,
     pub rates: Rates,
     /// Values derived per listing by `let NAME = match ...`.
     pub derived: Vec<Derived>,
@@ -78,15 +81,17 @@ impl Plan {
     pub fn new(parts: Parts) -> Result<Plan, PlanError> {
         let Parts {
             mut rules,
+            mut shared,
             rates,
             mut derived,
             tests,
         } = parts;
-        check_indices(&rules, &derived, &tests)?;
+        check_indices(&rules, &shared, &derived, &tests)?;
         let override_rank = override_ranks(&rules)?;
-        let (fields, id_slot) = assign_slots(&mut rules, &mut derived);
+        let (fields, id_slot) = assign_slots(&mut rules, &mut shared, &mut derived);
         Ok(Plan {
             rules,
+            shared,
             rates,
             derived,
             tests,
@@ -103,6 +108,12 @@ impl Plan {
 
     pub fn rule(&self, index: usize) -> Option<&Rule> {
         self.rules.get(index)
+    }
+
+    /// Named conditions (condition `let`s and declared subjects), each using
+    /// only those before it.
+    pub fn shared(&self) -> &[Shared] {
+        &self.shared
     }
 
     pub fn rates(&self) -> &Rates {
@@ -146,6 +157,11 @@ impl Plan {
             .position(|r| r.name.as_deref() == Some(name))
     }
 
+    /// The name of named condition `id`.
+    pub fn shared_name(&self, id: usize) -> &str {
+        self.shared.get(id).map_or("", |s| s.name.as_str())
+    }
+
     /// The name of what an operand reads: a field path or a derived field.
     pub fn operand_name<'a>(&'a self, operand: &'a Operand) -> &'a str {
         match operand {
@@ -155,20 +171,46 @@ impl Plan {
     }
 }
 
-fn check_indices(rules: &[Rule], derived: &[Derived], tests: &[TestCase]) -> Result<(), PlanError> {
+fn check_indices(
+    rules: &[Rule],
+    shared: &[Shared],
+    derived: &[Derived],
+    tests: &[TestCase],
+) -> Result<(), PlanError> {
     let fail = |problem: String| Err(PlanError { problem });
-    for rule in rules {
-        let mut bad = None;
-        rule.when.visit_tests(&mut |operand, _| {
+    // A named condition may use only those before it, so none is its own part.
+    let conditions = shared
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), &s.cond, i))
+        .chain(
+            rules
+                .iter()
+                .map(|r| (r.label.as_str(), &r.when, shared.len())),
+        );
+    for (name, cond, below) in conditions {
+        let mut bad_derived = None;
+        cond.visit_tests(&mut |operand, _| {
             if let Operand::Derived(i) = operand
                 && *i >= derived.len()
             {
-                bad = Some(*i);
+                bad_derived = Some(*i);
             }
         });
-        if let Some(i) = bad {
-            return fail(format!("rule `{}` reads derived field {i}", rule.label));
+        if let Some(i) = bad_derived {
+            return fail(format!("`{name}` reads derived field {i}"));
         }
+        let mut bad_ref = None;
+        cond.visit_refs(&mut |id| {
+            if id >= below {
+                bad_ref = Some(id);
+            }
+        });
+        if let Some(id) = bad_ref {
+            return fail(format!("`{name}` uses named condition {id}"));
+        }
+    }
+    for rule in rules {
         for &other in rule.overrides.iter().chain(&rule.overridden_by) {
             if other >= rules.len() {
                 return fail(format!("rule `{}` names rule {other}", rule.label));
@@ -234,7 +276,11 @@ fn override_ranks(rules: &[Rule]) -> Result<Vec<u32>, PlanError> {
     }
 }
 
-fn assign_slots(rules: &mut [Rule], derived: &mut [Derived]) -> (Vec<FieldPath>, usize) {
+fn assign_slots(
+    rules: &mut [Rule],
+    shared: &mut [Shared],
+    derived: &mut [Derived],
+) -> (Vec<FieldPath>, usize) {
     let mut fields: Vec<FieldPath> = Vec::new();
     let mut slots: rustc_hash::FxHashMap<Vec<String>, usize> = Default::default();
     let mut intern = |path: &mut FieldPath| {
@@ -243,6 +289,9 @@ fn assign_slots(rules: &mut [Rule], derived: &mut [Derived]) -> (Vec<FieldPath>,
             fields.len() - 1
         });
     };
+    for named in shared {
+        named.cond.visit_fields_mut(&mut intern);
+    }
     for rule in rules {
         rule.when.visit_fields_mut(&mut intern);
     }

@@ -11,7 +11,7 @@ use super::help::TOPICS;
 use super::listings::Listings;
 use crate::plan::{Cond, Plan, Test, Value};
 use crate::source::Sources;
-use crate::syntax::{self, ast};
+use crate::syntax::{self, ast, lex};
 
 /// Every word of the language and the built-in subjects.
 pub fn keywords() -> impl Iterator<Item = &'static str> {
@@ -45,6 +45,9 @@ impl Vocabulary {
         }
         for rule in plan.rules() {
             words.cond(&rule.when);
+        }
+        for shared in plan.shared() {
+            words.cond(&shared.cond);
         }
         words.symbols.extend(plan.rates().worth.keys().cloned());
         for listing in listings.all().iter().take(SAMPLE) {
@@ -108,6 +111,8 @@ impl Words {
         match cond {
             Cond::True => {}
             Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| self.cond(c)),
+            // Named conditions are gathered once, from the plan's list of them.
+            Cond::Ref(_) => {}
             Cond::Not(inner) => self.cond(inner),
             Cond::Test(operand, test) => {
                 if let crate::plan::Operand::Field(path) = operand {
@@ -170,10 +175,10 @@ pub enum Completion {
 /// The candidates for the word before `pos` in `buffer`.
 pub fn complete(vocab: &Vocabulary, buffer: &str, pos: usize) -> Completion {
     let before = buffer.get(..pos).unwrap_or(buffer);
-    let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .map_or(0, |i| i + 1);
-    let word = &before[start..];
+    let start = lex::trailing_run(before, |c| {
+        c.is_ascii_alphanumeric() || c == '_' || c == '.'
+    });
+    let word = before.get(start..).unwrap_or_default();
     let trimmed = before.trim_start();
     if let Some(command) = trimmed.strip_prefix(':') {
         return complete_command(vocab, command, start, word);

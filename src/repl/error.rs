@@ -29,6 +29,13 @@ pub enum ReplError {
     )]
     BadDate { text: String },
 
+    #[error("input line {line} is not UTF-8 text")]
+    #[diagnostic(
+        code(akar::repl::not_text),
+        help("the line was skipped; save the input as UTF-8")
+    )]
+    NotText { line: usize },
+
     #[error("no listing loaded")]
     #[diagnostic(
         code(akar::repl::no_listing),

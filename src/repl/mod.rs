@@ -62,9 +62,24 @@ pub fn run(files: &[PathBuf]) -> bool {
 pub fn run_piped(session: &mut Session, reader: impl BufRead, out: &mut impl Write) -> bool {
     let mut lines = Lines::default();
     let mut ok = true;
-    for line in reader.lines() {
-        let Ok(line) = line else { break };
-        if let Some(input) = lines.push(&line) {
+    for (number, line) in reader.split(b'\n').enumerate() {
+        let line = match line.map(String::from_utf8) {
+            Ok(Ok(line)) => line,
+            // A line that is not text is refused, and the session goes on.
+            Ok(Err(_)) => {
+                let reply = session.unreadable_line(number + 1);
+                ok = false;
+                let _ = out.write_all(reply.text.as_bytes());
+                continue;
+            }
+            Err(e) => {
+                let _ = writeln!(out, "akar: cannot read the input: {e}");
+                ok = false;
+                break;
+            }
+        };
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if let Some(input) = lines.push(line) {
             let reply = session.submit(&input);
             ok &= !reply.failed;
             let _ = out.write_all(reply.text.as_bytes());

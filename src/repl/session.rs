@@ -124,6 +124,11 @@ impl Session {
         Reply::ok(lines.join("\n"))
     }
 
+    /// The reply to input line `number` that is not UTF-8 text.
+    pub fn unreadable_line(&self, number: usize) -> Reply {
+        self.error(ReplError::NotText { line: number })
+    }
+
     pub fn plan(&self) -> &Plan {
         &self.plan
     }

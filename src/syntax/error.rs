@@ -65,6 +65,55 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    #[error("the policy is {bytes} bytes long, more than akar reads")]
+    #[diagnostic(
+        code(akar::syntax::too_large),
+        help("a policy file may hold up to 16 MiB; split the policy set into several files")
+    )]
+    TooLarge {
+        bytes: usize,
+        #[label("this file")]
+        span: Span,
+    },
+
+    #[error("line {line} is {chars} characters long, more than akar reads")]
+    #[diagnostic(
+        code(akar::syntax::line_too_long),
+        help(
+            "lines may hold up to 10,000 characters; break this one (newlines are not significant: a list may have one item a line)"
+        )
+    )]
+    LineTooLong {
+        line: usize,
+        chars: usize,
+        #[label("this line")]
+        span: Span,
+    },
+
+    #[error("this nests more than 64 levels deep")]
+    #[diagnostic(
+        code(akar::syntax::too_deep),
+        help(
+            "parentheses, brackets, braces and `not`s may nest 64 deep; name a part with `let part = ...` and use `part`"
+        )
+    )]
+    TooDeep {
+        #[label("too deep here")]
+        span: Span,
+    },
+
+    #[error("the field path `{path}…` has {segments} segments, more than akar reads")]
+    #[diagnostic(
+        code(akar::syntax::path_too_long),
+        help("a field path may have up to 32 segments")
+    )]
+    PathTooLong {
+        path: String,
+        segments: usize,
+        #[label("this path")]
+        span: Span,
+    },
+
     /// A grammar rule the lowering does not know: a bug in akar, not in the policy.
     #[error("internal error: unexpected `{rule}` while reading the policy")]
     #[diagnostic(

@@ -85,6 +85,15 @@ fn tokens_at(text: &str, base: usize) -> Vec<Token> {
         .collect()
 }
 
+/// Where the longest end of `text` whose characters all satisfy `keep` starts:
+/// the start of the word before a cursor, say. A char boundary, whatever the text.
+pub fn trailing_run(text: &str, keep: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| !keep(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// A string token ends in an unescaped quote when it was closed.
 fn is_closed(text: &str) -> bool {
     let body = &text[1..];

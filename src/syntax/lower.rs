@@ -469,7 +469,23 @@ fn cmp_op(text: &str) -> Option<CmpOp> {
 fn expr(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
     let span = cx.span(&pair);
     let kind = match pair.as_rule() {
-        Rule::path => ExprKind::Path(pair.into_inner().map(|p| ident(cx, p)).collect()),
+        Rule::path => {
+            let segments: Vec<Ident> = pair.into_inner().map(|p| ident(cx, p)).collect();
+            if segments.len() > super::limits::MAX_PATH {
+                let path = segments
+                    .iter()
+                    .take(3)
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                return Err(vec![SyntaxError::PathTooLong {
+                    path,
+                    segments: segments.len(),
+                    span,
+                }]);
+            }
+            ExprKind::Path(segments)
+        }
         Rule::list => ExprKind::List(
             pair.into_inner()
                 .filter(|p| !is_keyword(p.as_rule()))

@@ -7,6 +7,7 @@ pub mod ast;
 mod error;
 pub mod keywords;
 pub mod lex;
+pub mod limits;
 mod lower;
 mod parser;
 mod span;

@@ -36,6 +36,10 @@ const ITEM_STARTS: &[&str] = &[
 /// Parses a whole policy file, recovering after errors.
 pub fn parse(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
+    if let Some(error) = super::limits::check(src) {
+        parsed.errors.push(error);
+        return parsed;
+    }
     let mut pos = skip_trivia(src, 0);
     while pos < src.len() {
         match Grammar::parse(Rule::item, &src[pos..]) {

@@ -2,6 +2,7 @@
 //! and did-you-mean help for misspelt keywords.
 
 use super::keywords;
+use super::lex;
 use super::parser::{Rule, skip_trivia};
 use super::span::Span;
 use crate::fuzzy;
@@ -77,9 +78,7 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
 /// point (miette draws nothing at an offset past the last line).
 fn last_token(src: &str) -> Span {
     let content = src.trim_end();
-    let start = content
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |i| i + 1);
+    let start = lex::trailing_run(content, |c| !c.is_whitespace());
     Span::new(start, content.len())
 }
 
@@ -319,11 +318,9 @@ fn example_for(expected: &Expected) -> Option<&'static str> {
 /// The keyword or operator just before `at`, to say where something was expected:
 /// "expected a condition after `where`".
 pub(super) fn keyword_before(src: &str, at: usize) -> Option<String> {
-    let before = src[..at.min(src.len())].trim_end();
-    let word_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    let word = &before[word_start..];
+    let before = src.get(..at).unwrap_or(src).trim_end();
+    let word_start = lex::trailing_run(before, |c| c.is_alphanumeric() || c == '_');
+    let word = before.get(word_start..).unwrap_or_default();
     if !word.is_empty() {
         return keywords::all().any(|k| k == word).then(|| word.to_string());
     }
