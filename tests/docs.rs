@@ -1,14 +1,18 @@
 //! Every ```policy block in the README and the language reference is checked, and
 //! the `test` blocks inside them must pass: the documentation cannot drift from the
 //! code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
-use common::policy_blocks;
+use common::{akar, checked, folder, policy_blocks, root, stderr, stdout};
 
 use akar::Sources;
-use akar::check::check_sources;
-use akar::diagnostics::{Style, render_all};
 use akar::testing::run_case;
 
 fn check_document(path: &str) -> usize {
@@ -18,10 +22,7 @@ fn check_document(path: &str) -> usize {
     for (line, text) in blocks.iter().cloned() {
         let mut sources = Sources::default();
         sources.add(format!("{path}:{line}"), text);
-        let plan = match check_sources(&sources) {
-            Ok(plan) => plan,
-            Err(problems) => panic!("{}", render_all(problems, &sources, Style::plain())),
-        };
+        let plan = checked(&sources);
         for case in plan.tests() {
             if let Err(why) = run_case(&plan, case) {
                 panic!("{path}:{line}: test {:?} failed: {why}", case.name);
@@ -55,11 +56,8 @@ fn readme_main_command(extra: &[&str]) -> std::process::Output {
         "--at",
         "2026-11-01",
     ];
-    std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
-        .args(main.iter().chain(extra))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
+    let args: Vec<&str> = main.iter().chain(extra).copied().collect();
+    akar(&root(), &args, "")
 }
 
 /// The README's main command, run as written: the summary it quotes and the
@@ -68,8 +66,7 @@ fn readme_main_command(extra: &[&str]) -> std::process::Output {
 fn readme_decisions_are_what_akar_eval_gives() {
     let output = readme_main_command(&[]);
     assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (stdout, stderr) = (stdout(&output), stderr(&output));
     let readme = std::fs::read_to_string("README.md").unwrap();
     assert!(
         readme.contains(stderr.trim_end()),
@@ -92,7 +89,7 @@ fn readme_decisions_are_what_akar_eval_gives() {
 #[test]
 fn readme_table_is_what_akar_eval_prints() {
     let output = readme_main_command(&["--format", "table"]);
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = stdout(&output);
     let readme = std::fs::read_to_string("README.md").unwrap();
     let shown = readme
         .split("the table begins:\n\n```\n")
@@ -116,20 +113,13 @@ fn readme_check_example_is_what_akar_check_prints() {
         .nth(1)
         .and_then(|r| r.split("```").next())
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("broken.policy"),
+    let dir = folder(&[(
+        "broken.policy",
         "rule akar_clusters\n  blok import where cluster in protected\n",
-    )
-    .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_akar"))
-        .args(["check", "broken.policy"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    )]);
+    let output = akar(dir.path(), &["check", "broken.policy"], "");
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(String::from_utf8(output.stderr).unwrap(), shown);
+    assert_eq!(stderr(&output), shown);
 }
 
 /// The README's Rust example runs as the crate's doctest (`src/lib.rs`): it must be

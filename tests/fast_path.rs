@@ -1,37 +1,66 @@
 //! The fast path (projection parsing, compiled program, direct JSON output) must
 //! decide exactly as the plain path (a whole `serde_json::Value` per listing, the
 //! conditions walked as written). The benchmark checks a million listings; this
-//! checks every policy set the project ships on synthetic and real catalogues.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! checks every policy set the project ships on synthetic and real catalogues, and
+//! small policies on the records where the two paths could part: repeated keys,
+//! escapes, broken text, deep nesting, wrong types, and sizes past the compiled
+//! program's fixed ones.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 mod generated;
 
-use std::path::PathBuf;
+use akar::eval::Decider;
+use common::{both_paths, date, plan_of_path, plan_of_text};
 
-use akar::Sources;
-use akar::check::check_sources;
-use akar::plan::Plan;
-use chrono::NaiveDate;
-
-fn plan(path: &str) -> Plan {
-    let sources = Sources::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)]).unwrap();
-    check_sources(&sources).unwrap_or_else(|_| panic!("{path} checks"))
-}
-
+/// Both paths give the same record for every line of `catalogue`, under the policy
+/// file or folder `policy`, on each date; returns how many records were compared.
 fn agree(policy: &str, catalogue: &str, dates: &[&str]) -> usize {
-    let plan = plan(policy);
+    let plan = plan_of_path(policy);
     let mut compared = 0;
-    for date in dates {
-        let at = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-        let decider = akar::eval::Decider::new(&plan, at);
+    for at in dates {
+        let decider = Decider::new(&plan, date(at));
         for (i, text) in catalogue.lines().enumerate() {
-            let (fast, plain) = common::both_paths(&decider, i + 1, text.as_bytes());
-            assert_eq!(fast, plain, "{policy} at {date}, line {}: {text}", i + 1);
+            let (fast, plain) = both_paths(&decider, i + 1, text.as_bytes());
+            assert_eq!(fast, plain, "{policy} at {at}, line {}: {text}", i + 1);
             compared += 1;
         }
     }
     compared
+}
+
+/// Both paths give the same record for every line, under a policy text, on
+/// 2024-01-01; returns the records, one per line.
+fn agree_on_lines(policy: &str, lines: &[&[u8]]) -> Vec<String> {
+    let plan = plan_of_text(policy);
+    let decider = Decider::new(&plan, date("2024-01-01"));
+    let mut records = Vec::new();
+    for bytes in lines {
+        let (fast, plain) = both_paths(&decider, 1, bytes);
+        assert_eq!(
+            fast,
+            plain,
+            "policy:\n{policy}\nline: {}",
+            String::from_utf8_lossy(bytes)
+        );
+        records.push(fast);
+    }
+    records
+}
+
+/// Every record is decided `decision` (`"block"`, `"error"`...).
+#[track_caller]
+fn assert_all_decided(records: &[String], decision: &str) {
+    let decided = format!(r#""decision":"{decision}""#);
+    for record in records {
+        assert!(record.contains(&decided), "not {decision}: {record}");
+    }
 }
 
 const POLICIES: [&str; 3] = [
@@ -52,8 +81,7 @@ fn fast_and_plain_paths_agree_on_a_synthetic_catalogue() {
 #[test]
 fn fast_and_plain_paths_agree_on_the_bundled_catalogues() {
     for file in ["data/prdect-id/listings.ndjson", "examples/listings.ndjson"] {
-        let catalogue =
-            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let catalogue = std::fs::read_to_string(common::root().join(file)).unwrap();
         for policy in POLICIES {
             assert!(agree(policy, &catalogue, &DATES) > 0);
         }
@@ -116,8 +144,8 @@ fn fast_and_plain_paths_agree_on_a_generated_stress_policy() {
     let path = dir.path().join("stress.policy");
     std::fs::write(&path, &stress.text).unwrap();
     let path = path.to_str().unwrap();
-    // `plan` panics unless the policy checks cleanly, as `akar check` would.
-    let checked = plan(path);
+    // `plan_of_path` panics unless the policy checks cleanly, as `akar check` would.
+    let checked = plan_of_path(path);
     assert_eq!(checked.rules().len(), stress.rules);
     assert!(checked.rules().len() > 256);
     assert!(checked.derived().len() > 8);
@@ -138,17 +166,18 @@ fn a_changed_plan_is_decided_as_it_now_reads() {
     // decider compiles the plan it is given: the compiled rules can never be
     // those of another plan. Here the first rule's condition becomes `true`, the
     // edit that once made the compiled path allow where the plain path blocked.
-    let plan = plan("benches/four-rules.policy");
+    let plan = plan_of_path("benches/four-rules.policy");
     let mut rules = plan.rules().to_vec();
     rules[0].when = akar::plan::Cond::True;
     let parts = akar::plan::Parts {
         rules,
+        shared: plan.shared().to_vec(),
         rates: plan.rates().clone(),
         derived: plan.derived().to_vec(),
         tests: Vec::new(),
     };
     let edited = akar::plan::Plan::new(parts).unwrap();
-    let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let at = date("2024-01-01");
     let catalogue = akar::synth::catalogue(3, 300);
     for text in catalogue.lines() {
         let listing: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -173,7 +202,7 @@ fn a_changed_plan_is_decided_as_it_now_reads() {
 fn plans_that_break_an_invariant_are_refused() {
     // Overrides that disagree with overridden-by, or form a cycle, never reach a
     // decider: the walk over them could not end.
-    let plan = plan("policies");
+    let plan = plan_of_path("policies");
     let mut rules = plan.rules().to_vec();
     let (a, b) = (0, 1);
     rules[a].overrides.push(b);
@@ -182,10 +211,223 @@ fn plans_that_break_an_invariant_are_refused() {
     rules[a].overridden_by.push(b);
     let parts = akar::plan::Parts {
         rules,
+        shared: plan.shared().to_vec(),
         rates: plan.rates().clone(),
         derived: plan.derived().to_vec(),
         tests: Vec::new(),
     };
     let error = akar::plan::Plan::new(parts).unwrap_err();
     assert!(error.problem.contains("cycle"), "{error}");
+}
+
+// ---------------------------------------------------------------- odd records
+
+const SELLER_CN: &str = r#"block import where seller.country == "CN""#;
+
+#[test]
+fn a_repeated_enclosing_key_replaces_the_whole_object() {
+    // As in serde_json, the last value of a repeated key is the key's value: in
+    // each of these `seller.country` is missing, though the first `seller` had one.
+    let lines: [&[u8]; 4] = [
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":{"city":"X"}}"#,
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":null}"#,
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":5}"#,
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":[1]}"#,
+    ];
+    assert_all_decided(&agree_on_lines(SELLER_CN, &lines), "allow");
+}
+
+#[test]
+fn a_lone_surrogate_in_a_field_no_rule_reads_makes_the_line_invalid_json() {
+    let lines: [&[u8]; 2] = [
+        br#"{"cross_border":true,"x":"\udc00\ud800","seller":{"country":"CN"}}"#,
+        br#"{"cross_border":true,"x":"\ud800","seller":{"country":"CN"}}"#,
+    ];
+    assert_all_decided(&agree_on_lines(SELLER_CN, &lines), "error");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_in_a_field_no_rule_reads_make_the_line_invalid_json() {
+    let lines: [&[u8]; 1] =
+        [b"{\"cross_border\":true,\"x\":\"\xff\xfe\",\"seller\":{\"country\":\"CN\"}}"];
+    assert_all_decided(&agree_on_lines(SELLER_CN, &lines), "error");
+}
+
+#[test]
+fn nesting_too_deep_for_serde_json_in_a_field_no_rule_reads_makes_the_line_invalid_json() {
+    // serde_json refuses nesting deeper than 128 levels; the projection, though it
+    // skips the field unread, refuses it alike.
+    let depth = 200;
+    let line = format!(
+        r#"{{"cross_border":true,"x":{}{},"seller":{{"country":"CN"}}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    assert_all_decided(&agree_on_lines(SELLER_CN, &[line.as_bytes()]), "error");
+}
+
+#[test]
+fn prefix_paths_escaped_keys_and_repeated_leaf_keys_are_read_alike() {
+    let policy = "rate USD = 15_500 IDR\nblock import where price < 100 USD\nflag listing where price.amount > 5 and price.currency == \"USD\"\n";
+    let lines: [&[u8]; 7] = [
+        br#"{"cross_border":true,"price":{"amount":5,"currency":"USD"}}"#,
+        br#"{"cross_border":true,"price":{"amount":6,"currency":"USD"},"price":{"currency":"USD"}}"#,
+        br#"{"cross_border":true,"price":{"amount":6,"amount":"x","currency":"USD"}}"#,
+        br#"{"cross_border":true,"price":null}"#,
+        br#"{"cross_border":true,"price":{"amount":null,"currency":"U\u0053D"}}"#,
+        br#"{"cross_b\u006frder":true,"pri\u0063e":{"amount":7,"currency":"USD"}}"#,
+        br#"{"cross_border":true,"cross_border":"no","price":1}"#,
+    ];
+    assert_eq!(agree_on_lines(policy, &lines).len(), 7);
+}
+
+#[test]
+fn a_wrong_type_in_the_first_test_of_a_rule_is_an_error_not_a_skipped_rule() {
+    // The rule index may skip a rule by its first test; a value of the wrong type
+    // there must still make the decision `error`, naming the field.
+    let policy = "rule a\n  block listing where cross_border == false and cluster == fashion\nrule b\n  flag import where cluster == fashion\n";
+    let lines: [&[u8]; 2] = [
+        br#"{"cross_border":"false","cluster":"fashion"}"#,
+        br#"{"cross_border":0,"cluster":"fashion"}"#,
+    ];
+    let records = agree_on_lines(policy, &lines);
+    assert_all_decided(&records, "error");
+    for record in &records {
+        assert!(record.contains("cross_border"), "{record}");
+    }
+}
+
+// ---------------------------------------------------------------- small policies
+
+/// A catalogue crossing wrong types, nulls, nesting and unicode in every field
+/// the policies below read first.
+fn awkward_catalogue() -> Vec<String> {
+    let cross_border = ["true", "false", "null", "\"yes\"", "1", "[true]", "{}"];
+    let category = [
+        "\"Muslim Fashion\"",
+        "\"Books\"",
+        "\"Food and Drink\"",
+        "5",
+        "true",
+        "null",
+        "[\"Books\"]",
+        "{\"a\":1}",
+    ];
+    let price = [
+        "5",
+        "{\"amount\":5,\"currency\":\"USD\"}",
+        "{\"amount\":2000000,\"currency\":\"IDR\"}",
+        "\"cheap\"",
+        "{\"amount\":1,\"currency\":\"EUR\"}",
+        "null",
+        "{\"amount\":\"1\",\"currency\":\"USD\"}",
+    ];
+    let title = [
+        "\"HIJAB murah\"",
+        "\"\\u0130stanbul h\\u0069jab\"",
+        "7",
+        "[\"hijab\"]",
+        "\"Kebaya \\\"asli\\\"\"",
+        "null",
+    ];
+    let country = ["\"CN\"", "\"ID\"", "5", "null"];
+    let mut out = Vec::new();
+    let mut n = 0usize;
+    for cb in cross_border {
+        for cat in category {
+            for p in price {
+                for t in title {
+                    for c in country {
+                        n += 1;
+                        if !n.is_multiple_of(4) && !matches!(cb, "true" | "false") {
+                            continue;
+                        }
+                        out.push(format!(
+                            r#"{{"id":"L{n}","cross_border":{cb},"category":{cat},"price":{p},"title":{t},"seller":{{"country":{c}}},"id":"L{n}"}}"#
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fast_and_plain_paths_agree_on_not_or_overrides_unless_and_shared_lets() {
+    let policies = [
+        r#"
+let cluster = match category { "Muslim Fashion" => fashion, "Food and Drink" => culinary, "Books" => books, else => other }
+rate USD = 15_500 IDR
+let cheap = price < 100 USD and not (cluster in [books])
+let fashionish = cluster == fashion or title contains any ["hijab", "kebaya"]
+rule a
+  block import where cheap
+rule b
+  flag listing where fashionish and cheap
+rule c overrides a
+  allow import where cluster == books or cluster == other
+rule d
+  block listing where cross_border == false and fashionish
+  unless seller.country == "ID"
+rule e overrides d
+  flag domestic where not fashionish and cheap
+"#,
+        r#"
+subject import = seller.country != "ID"
+let cluster = match category { "Muslim Fashion" => fashion, "Food and Drink" => culinary, else => other }
+block import where cluster == fashion
+flag import where cluster in [culinary] and title contains "hijab"
+allow domestic where cross_border
+block listing where not cross_border and cluster == fashion
+"#,
+        r#"
+rate USD = 15_500 IDR
+let cluster = match category { "Muslim Fashion" => fashion, "Food and Drink" => culinary }
+block listing where cross_border == false and cluster == fashion
+flag listing where cross_border == false and price < 1 USD
+block listing where cluster is missing and cross_border
+flag listing where (cluster == fashion or price > 1 USD) and cross_border
+allow listing where cluster != fashion and not cross_border
+"#,
+        r#"
+rate USD = 15_500 IDR
+block import where title contains "hijab" and price < 100 USD
+flag import where title contains "hijab" and price < 100 USD or seller.country == "CN"
+block listing where title starts with "kebaya" and (title contains "hijab" and price < 100 USD)
+"#,
+    ];
+    let catalogue = awkward_catalogue();
+    let lines: Vec<&[u8]> = catalogue.iter().map(String::as_bytes).collect();
+    for policy in policies {
+        assert_eq!(agree_on_lines(policy, &lines).len(), lines.len());
+    }
+}
+
+#[test]
+fn fast_and_plain_paths_agree_beyond_64_rules_and_64_derived_values() {
+    let mut policy = String::from("let v = match k {\n");
+    for i in 0..100 {
+        policy.push_str(&format!("  \"k{i}\" => v{i},\n"));
+    }
+    policy.push_str("}\n");
+    for i in 0..150 {
+        let cond = match i % 3 {
+            0 => format!("v == v{}", i % 100),
+            1 => format!("v in [v{}, v{}]", i % 100, (i * 7) % 100),
+            _ => format!("f{} == false and v == v{}", i % 5, (i * 3) % 100),
+        };
+        let action = ["block", "flag", "allow"][i % 3];
+        policy.push_str(&format!("rule r{i}\n  {action} listing where {cond}\n"));
+    }
+    let mut catalogue = Vec::new();
+    for k in 0..105 {
+        for f in ["true", "false", "null", "1"] {
+            catalogue.push(format!(
+                r#"{{"k":"k{k}","f0":{f},"f1":true,"f2":false,"f3":{f},"f4":false}}"#
+            ));
+        }
+    }
+    let lines: Vec<&[u8]> = catalogue.iter().map(String::as_bytes).collect();
+    assert_eq!(agree_on_lines(&policy, &lines).len(), 420);
 }

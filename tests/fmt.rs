@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 //! `akar fmt`: the canonical layout (grammar/REFERENCE.md, "Layout").
 //!
 //! - `cases/fmt/*.policy`: one snapshot each, the input and its formatted text;
@@ -7,10 +13,9 @@
 //! - the command line: `--check`, rewriting in place, stdin, errors and exit codes.
 
 mod common;
-use common::{akar, policy_blocks, stdout};
+use common::{akar, folder, policy_blocks, stderr, stdout};
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use akar::fmt::{FmtError, format};
 use akar::syntax::parse;
@@ -225,18 +230,6 @@ const MESSY: &str =
     "let   protected=[fashion,culinary,craft]\nblock import where cluster in protected // closed\n";
 const TIDY: &str = "let protected = [fashion, culinary, craft]\n\nblock import where cluster in protected  // closed\n";
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
-}
-
 fn contents(dir: &tempfile::TempDir, name: &str) -> String {
     std::fs::read_to_string(dir.path().join(name)).unwrap()
 }
@@ -360,4 +353,43 @@ fn json_diagnostics_come_without_the_summary() {
         let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         assert_eq!(value["code"], "akar::syntax::unexpected");
     }
+}
+
+/// A messy file with a comment on its own line and one at the end of a line.
+const MESSY_COMMENTED: &str = "// closed clusters\nlet   protected=[fashion,culinary,craft]\nrule akar_clusters block import where cluster in protected   because \"Gerakan AKAR\"  // 2021\n";
+
+#[test]
+fn fmt_lays_out_canonically_keeps_comments_and_is_idempotent() {
+    let dir = folder(&[("akar.policy", MESSY_COMMENTED)]);
+    let out = akar(dir.path(), &["fmt", "akar.policy"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let once = contents(&dir, "akar.policy");
+    assert_ne!(once, MESSY_COMMENTED, "fmt changed nothing");
+    assert!(once.contains("// closed clusters"), "{once}");
+    assert!(once.contains("// 2021"), "{once}");
+    let check = akar(dir.path(), &["fmt", "--check", "akar.policy"], "");
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "not idempotent: {}",
+        stderr(&check)
+    );
+    akar(dir.path(), &["fmt", "akar.policy"], "");
+    let twice = contents(&dir, "akar.policy");
+    assert_eq!(once, twice);
+    assert_eq!(
+        akar(dir.path(), &["check", "akar.policy"], "")
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn fmt_check_fails_on_a_file_that_is_not_laid_out() {
+    let dir = folder(&[("akar.policy", MESSY_COMMENTED)]);
+    let out = akar(dir.path(), &["fmt", "--check", "akar.policy"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let after = contents(&dir, "akar.policy");
+    assert_eq!(after, MESSY_COMMENTED, "--check must not change the file");
 }

@@ -1,37 +1,26 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 //! The real policies in `policies/`: their own `test` blocks, their decision counts on
 //! the bundled catalogue at fixed dates, and a few real listings checked by hand.
 
+mod common;
+use common::{date, plan_of_path, root};
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use akar::Sources;
-use akar::check::check_sources;
-use akar::diagnostics::{Style, render_all};
 use akar::eval::{Decider, decide};
 use akar::plan::{Action, Plan, TestCase};
-use chrono::NaiveDate;
 use serde_json::Value as Json;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `policies/` loaded and checked; a check error fails with the rendered diagnostics.
 fn plan() -> Plan {
-    let sources = Sources::load(&[root().join("policies")]).expect("policies/ is readable");
-    match check_sources(&sources) {
-        Ok(plan) => plan,
-        Err(problems) => panic!(
-            "policies/ has check errors:\n{}",
-            render_all(problems, &sources, Style::plain())
-        ),
-    }
-}
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    plan_of_path("policies")
 }
 
 fn labels(plan: &Plan, rules: &[usize]) -> Vec<String> {

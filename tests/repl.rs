@@ -1,10 +1,20 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 //! The REPL: scripted sessions snapshotted as transcripts, the multi-line
-//! decisions, and one session through a real pseudo-terminal.
+//! decisions, one session through a real pseudo-terminal, and the binary started
+//! on a policy file.
 //!
 //! `cases/repl/*.txt` are input scripts, one line per line typed; the snapshot is
 //! the transcript a person would see, each line after the prompt it was typed at
 //! (`akar> `, or `....> ` while an input goes on). Adding a case = adding a file.
+
+mod common;
+use common::{FULLER, akar, folder, stderr};
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -250,4 +260,12 @@ fn the_readme_session_is_what_the_repl_shows() {
         block,
         "the README's REPL session differs from what the REPL shows"
     );
+}
+
+/// `akar repl FILES` starts with the policy loaded; `:quit` ends the session.
+#[test]
+fn repl_starts_with_files_and_quits() {
+    let dir = folder(&[("akar.policy", FULLER)]);
+    let out = akar(dir.path(), &["repl", "akar.policy"], ":quit\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

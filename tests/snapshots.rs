@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 //! Snapshots of what a person sees, one per input file:
 //!
 //! - `cases/check/*.policy`: the policy and its colour-free rendered diagnostics;
@@ -7,8 +13,10 @@
 //!
 //! Adding a case = adding a file (or a folder). Review every new `.snap` by reading it.
 
+mod common;
+use common::{akar, stderr, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use akar::Sources;
 use akar::check::check_sources;
@@ -239,16 +247,11 @@ impl EvalCase {
     /// Runs `akar eval` in the case folder, with the files named relatively so that
     /// rule labels (`policy.policy:3`) do not depend on the machine.
     fn run(&self) -> (String, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_akar"))
-            .current_dir(&self.dir)
-            .arg("eval")
-            .args(&self.policies)
-            .args(["--listings", &self.listings, "--at", &self.at])
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("akar runs");
-        let stdout = String::from_utf8(output.stdout).expect("utf-8 stdout");
-        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
+        let mut args = vec!["eval"];
+        args.extend(self.policies.iter().map(String::as_str));
+        args.extend(["--listings", &self.listings, "--at", &self.at]);
+        let output = akar(&self.dir, &args, "");
+        let (stdout, stderr) = (stdout(&output), stderr(&output));
         assert_eq!(
             output.status.code(),
             Some(0),
