@@ -39,6 +39,7 @@ impl Checker<'_> {
             values: Vec::new(),
         };
         let mut key_spans: HashMap<String, Span> = HashMap::new();
+        let mut ids: HashMap<String, u32> = HashMap::new();
         let mut else_span: Option<Span> = None;
         let mut first_kind: Option<&'static str> = None;
         for arm in &m.arms {
@@ -49,7 +50,16 @@ impl Checker<'_> {
                 });
                 continue;
             }
-            let value = derived.value_id(self.arm_value(&arm.value, &mut first_kind)?);
+            let value = self.arm_value(&arm.value, &mut first_kind)?;
+            // Values by their JSON text, so that many arms number theirs in linear time.
+            let value = match ids.get(&value.to_string()) {
+                Some(id) => *id,
+                None => {
+                    let id = derived.push_value(value.clone());
+                    ids.insert(value.to_string(), id);
+                    id
+                }
+            };
             let Some(keys) = &arm.keys else {
                 else_span = Some(arm.span);
                 derived.default = Some(value);

@@ -30,6 +30,9 @@ pub(super) enum KeyTable {
 /// Seeds tried per table size before the table is doubled, and doublings tried.
 const SEEDS: u64 = 1024;
 const DOUBLINGS: u32 = 3;
+/// Past this many keys a seed that separates them all is too unlikely to look
+/// for (the birthday bound), and a hash map is used at once.
+const PERFECT_KEYS: usize = 512;
 
 impl KeyTable {
     pub(super) fn new(keys: &FxHashMap<String, u32>) -> KeyTable {
@@ -39,6 +42,9 @@ impl KeyTable {
             .filter(|(k, _)| !k.is_empty())
             .map(|(k, v)| (k.as_str(), *v))
             .collect();
+        if keyed.len() > PERFECT_KEYS {
+            return KeyTable::Map(keys.clone());
+        }
         let base = (keyed.len() * 2).next_power_of_two().max(2);
         for size in (0..DOUBLINGS).map(|d| base << d) {
             for seed in 0..SEEDS {

@@ -188,7 +188,14 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// The index of `value` in `values`, adding it if new.
+    /// Adds a value not yet in `values`, and gives its index.
+    pub fn push_value(&mut self, value: serde_json::Value) -> u32 {
+        self.values.push(value);
+        u32::try_from(self.values.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The index of `value` in `values`, adding it if new (a linear search: for
+    /// many values, keep an index by value beside it).
     pub fn value_id(&mut self, value: serde_json::Value) -> u32 {
         let at = match self.values.iter().position(|v| *v == value) {
             Some(i) => i,

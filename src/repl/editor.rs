@@ -18,7 +18,7 @@ use rustyline::{
 
 use super::complete::{self, Completion, Vocabulary};
 use super::highlight;
-use super::input::{Enter, on_enter};
+use super::input::{Enter, Lines, on_enter};
 use super::session::Session;
 
 const PROMPT: &str = "akar> ";
@@ -186,6 +186,23 @@ pub fn run(session: &mut Session, color: bool) -> bool {
     true
 }
 
+/// Runs what one Enter submitted. A paste of several lines arrives as one
+/// buffer: its lines are gathered into inputs as if typed one by one, so each
+/// complete line runs on its own. True if an input asked to leave.
+fn run_inputs(session: &mut Session, text: &str) -> bool {
+    let mut lines = Lines::default();
+    let inputs = text.split('\n').filter_map(|line| lines.push(line));
+    let inputs: Vec<String> = inputs.collect();
+    for input in inputs.into_iter().chain(lines.finish()) {
+        let reply = session.submit(&input);
+        print!("{}", reply.text);
+        if reply.quit {
+            return true;
+        }
+    }
+    false
+}
+
 fn read_loop(
     editor: &mut Editor<Helper, DefaultHistory>,
     session: &mut Session,
@@ -202,9 +219,7 @@ fn read_loop(
                         let _ = editor.append_history(path);
                     }
                 }
-                let reply = session.submit(&input);
-                print!("{}", reply.text);
-                if reply.quit {
+                if run_inputs(session, &input) {
                     return;
                 }
                 if let Some(helper) = editor.helper_mut() {

@@ -125,7 +125,13 @@ pub fn on_enter(buffer: &str) -> Enter {
 #[derive(Debug, Default)]
 pub struct Lines {
     buffer: Option<String>,
+    /// Brackets left open by the lines so far, and how many lines there are.
+    open: i64,
+    lines: usize,
 }
+
+/// Lines past which an input inside an open bracket is not parsed at each line.
+const LONG_INPUT: usize = 100;
 
 impl Lines {
     /// Adds a line; returns the finished input, if this line finished one.
@@ -136,8 +142,22 @@ impl Lines {
                 buffer.push_str(line);
                 buffer
             }
-            None => line.to_string(),
+            None => {
+                self.open = 0;
+                self.lines = 0;
+                line.to_string()
+            }
         };
+        // Only the new line is read to keep the count. A long input inside an
+        // open bracket goes on (a blank line aside) without a parse of all of it,
+        // so a long list pasted line by line costs its length, not its square;
+        // a short one is parsed each line, as the editor does.
+        self.open += crate::syntax::lex::balance(line);
+        self.lines += 1;
+        if self.open > 0 && self.lines > LONG_INPUT && !line.trim().is_empty() {
+            self.buffer = Some(buffer);
+            return None;
+        }
         match on_enter(&buffer) {
             Enter::Submit => Some(buffer),
             Enter::Continue => {

@@ -85,6 +85,20 @@ fn tokens_at(text: &str, base: usize) -> Vec<Token> {
         .collect()
 }
 
+/// Brackets opened less brackets closed in `text` (`(`, `[`, `{`), outside
+/// strings and comments: above zero, the text stops inside a bracket.
+pub fn balance(text: &str) -> i64 {
+    tokens(text)
+        .iter()
+        .filter(|t| t.kind == TokenKind::Punct)
+        .map(|t| match text.get(t.span.range()) {
+            Some("(" | "[" | "{") => 1,
+            Some(")" | "]" | "}") => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Where the longest end of `text` whose characters all satisfy `keep` starts:
 /// the start of the word before a cursor, say. A char boundary, whatever the text.
 pub fn trailing_run(text: &str, keep: impl Fn(char) -> bool) -> usize {

@@ -52,7 +52,15 @@ fn long_line(src: &str) -> Option<SyntaxError> {
 fn too_deep(src: &str) -> Option<SyntaxError> {
     let mut brackets = 0usize;
     let mut nots = 0usize;
-    for token in lex::tokens(src) {
+    // Line by line, so that memory holds one line's tokens: no token but a string
+    // with an escaped line break spans lines, and that changes no nesting.
+    let mut start = 0;
+    let lines = src.split_inclusive('\n').map(|line| {
+        let tokens = lex::tokens_in(src, start, start + line.len());
+        start += line.len();
+        tokens
+    });
+    for token in lines.flatten() {
         let text = src.get(token.span.range()).unwrap_or_default();
         match (token.kind, text) {
             (TokenKind::Space | TokenKind::Comment, _) => continue,

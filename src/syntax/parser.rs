@@ -42,7 +42,10 @@ pub fn parse(src: &str) -> Parsed {
     }
     let mut pos = skip_trivia(src, 0);
     while pos < src.len() {
-        match Grammar::parse(Rule::item, &src[pos..]) {
+        // pest sees no more than the item can be (see `item_end`), which keeps its
+        // work on an error (finding the line) in proportion to the item.
+        let end = item_end(src, pos);
+        match Grammar::parse(Rule::item, src.get(pos..end).unwrap_or_default()) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
@@ -138,6 +141,39 @@ fn resume_after(src: &str, pos: usize, error: &SyntaxError) -> usize {
     }
     next_item_start(src, at)
 }
+
+/// Where the item starting at `pos` must end at the latest: before the next
+/// line that starts with a word only an item starts with (all such words are
+/// reserved, so no item can go on there). An action word (`block`, ...) starts
+/// an item too, except the first one after `rule`, which is that rule's own.
+fn item_end(src: &str, pos: usize) -> usize {
+    let rest = src.get(pos..).unwrap_or_default();
+    let first_line = rest.split('\n').next().unwrap_or_default();
+    let mut words = first_line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    let named_rule = words.next() == Some("rule");
+    let mut action_seen = !named_rule || words.any(|w| ACTIONS.contains(&w));
+    let mut line_start = pos + first_line.len() + 1;
+    while line_start < src.len() {
+        let line = src.get(line_start..).unwrap_or_default();
+        let line = line.split('\n').next().unwrap_or_default();
+        let word_start = line.len() - line.trim_start().len();
+        let word: &str = line
+            .get(word_start..)
+            .unwrap_or_default()
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or_default();
+        if ACTIONS.contains(&word) && !action_seen {
+            action_seen = true;
+        } else if ITEM_STARTS.contains(&word) {
+            return line_start + word_start;
+        }
+        line_start += line.len() + 1;
+    }
+    src.len()
+}
+
+const ACTIONS: &[&str] = &["block", "flag", "allow"];
 
 /// The start of the first line after the one holding `at` whose first word begins
 /// an item, or the end of the input.
