@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Report, Severity};
 use serde::Serialize;
 
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, SourceFile, Sources};
 
 /// A diagnostic and the file it points into.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
     match style.format {
         ErrorFormat::Json => {
-            let value = json_diagnostic(diagnostic);
+            let value = json_diagnostic(diagnostic, None);
             out.push_str(&serde_json::to_string(&value).unwrap_or_default());
             out.push('\n');
         }
@@ -120,26 +120,34 @@ pub struct JsonSpan {
     pub length: usize,
 }
 
-pub fn json_diagnostic(diagnostic: &dyn Diagnostic) -> JsonDiagnostic {
+/// `file`, when given, places labels by its line index; otherwise the
+/// diagnostic's own source does (reading from the start of the text).
+pub fn json_diagnostic(diagnostic: &dyn Diagnostic, file: Option<&SourceFile>) -> JsonDiagnostic {
     let source = diagnostic.source_code();
-    let mut filename = None;
+    let mut filename = file.map(|f| f.name.clone());
     let labels = diagnostic
         .labels()
         .into_iter()
         .flatten()
         .map(|label| {
-            let contents = source.and_then(|s| s.read_span(label.inner(), 0, 0).ok());
-            if filename.is_none() {
-                filename = contents.as_ref().and_then(|c| c.name()).map(str::to_string);
-            }
+            let place = match file {
+                Some(file) => Some(file.line_column(label.offset())),
+                None => {
+                    let contents = source.and_then(|s| s.read_span(label.inner(), 0, 0).ok());
+                    if filename.is_none() {
+                        filename = contents.as_ref().and_then(|c| c.name()).map(str::to_string);
+                    }
+                    contents.map(|c| (c.line() + 1, c.column() + 1))
+                }
+            };
             JsonLabel {
                 label: label.label().map(str::to_string),
                 span: JsonSpan {
                     offset: label.offset(),
                     length: label.len(),
                 },
-                line: contents.as_ref().map(|c| c.line() + 1),
-                column: contents.as_ref().map(|c| c.column() + 1),
+                line: place.map(|(line, _)| line),
+                column: place.map(|(_, column)| column),
             }
         })
         .collect();
@@ -160,7 +168,7 @@ pub fn json_diagnostic(diagnostic: &dyn Diagnostic) -> JsonDiagnostic {
             .related()
             .into_iter()
             .flatten()
-            .map(json_diagnostic)
+            .map(|related| json_diagnostic(related, file))
             .collect(),
     }
 }
@@ -177,10 +185,20 @@ pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> St
         ErrorFormat::Json => count,
     };
     for (n, problem) in problems.into_iter().take(shown).enumerate() {
-        if n > 0 && style.format == ErrorFormat::Human {
-            out.push('\n');
+        match style.format {
+            ErrorFormat::Json => {
+                let file = sources.file(problem.file);
+                let value = json_diagnostic(problem.diagnostic.as_ref(), file);
+                out.push_str(&serde_json::to_string(&value).unwrap_or_default());
+                out.push('\n');
+            }
+            ErrorFormat::Human => {
+                if n > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&render(&problem.report(sources), style));
+            }
         }
-        out.push_str(&render(&problem.report(sources), style));
     }
     if style.format == ErrorFormat::Human && count > 0 {
         if count > shown {

@@ -12,9 +12,15 @@ pub fn did_you_mean<'a>(
         3..=5 => 1,
         _ => 2,
     };
+    let length = word.chars().count();
     candidates
         .into_iter()
         .filter(|c| *c != word)
+        // A length further off than the limit is more edits than it: skipping
+        // those keeps a long word (or a long candidate) from costing its square.
+        .filter(|c| {
+            c.len().abs_diff(length) <= limit * 4 && c.chars().count().abs_diff(length) <= limit
+        })
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))

@@ -24,6 +24,17 @@ impl SourceFile {
     pub fn line(&self, offset: usize) -> usize {
         self.lines.line(offset)
     }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.lines.line(offset);
+        let start = self.lines.start(line).unwrap_or(0);
+        let before = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .unwrap_or_default();
+        (line, before.chars().count() + 1)
+    }
 }
 
 /// The files of one policy set, in order. Files are only added, never changed,

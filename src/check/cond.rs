@@ -4,6 +4,7 @@ use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
 use crate::plan::{Cond, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
+use crate::source::FileId;
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
 
@@ -356,12 +357,31 @@ impl<'a> Checker<'a> {
         let cond = self.condition(body);
         self.file = outer;
         self.leave();
-        self.share(key, name, cond)
+        self.share(key, name, (file, decl.name.span), cond)
     }
 
     /// Keeps a named condition once, in the plan's shared conditions, and gives
     /// the reference every use of the name gets.
-    fn share(&mut self, key: String, name: &str, cond: Cond) -> Cond {
+    fn share(&mut self, key: String, name: &str, at: (FileId, Span), cond: Cond) -> Cond {
+        // How many names deep the condition goes, whatever order they were
+        // defined in: evaluating it goes as deep.
+        let mut depth = 0;
+        cond.visit_refs(&mut |id| {
+            depth = depth.max(self.shared_depth.get(id).copied().unwrap_or(0));
+        });
+        if depth >= crate::syntax::limits::MAX_NESTING {
+            let (file, span) = at;
+            self.error_in(
+                file,
+                CheckError::TooDeep {
+                    name: name.to_string(),
+                    span,
+                },
+            );
+            self.resolved_conds.insert(key, Cond::True);
+            return Cond::True;
+        }
+        self.shared_depth.push(depth + 1);
         let reference = Cond::Ref(self.shared.len());
         self.shared.push(Shared {
             name: name.to_string(),
@@ -397,7 +417,7 @@ impl<'a> Checker<'a> {
         let cond = self.condition(&decl.condition);
         self.file = outer;
         self.leave();
-        self.share(key, name, cond)
+        self.share(key, name, (file, decl.name.span), cond)
     }
 
     /// The subject of a rule, or an error naming the nearest known subject.

@@ -148,7 +148,7 @@ pub enum CheckError {
     )]
     TooDeep {
         name: String,
-        #[label("used here, 64 definitions down")]
+        #[label("64 definitions deep here")]
         span: Span,
     },
 

@@ -69,6 +69,8 @@ pub(crate) struct Checker<'a> {
     resolved_conds: HashMap<String, crate::plan::Cond>,
     /// Named conditions, in the order they were resolved (each after those it uses).
     shared: Vec<crate::plan::Shared>,
+    /// How many names deep each shared condition goes.
+    shared_depth: Vec<usize>,
     resolving: Vec<(&'a str, Span)>,
     derived: Vec<crate::plan::Derived>,
     derived_index: HashMap<&'a str, usize>,
@@ -87,6 +89,7 @@ impl<'a> Checker<'a> {
             resolved_values: HashMap::new(),
             resolved_conds: HashMap::new(),
             shared: Vec::new(),
+            shared_depth: Vec::new(),
             resolving: Vec::new(),
             derived: Vec::new(),
             derived_index: HashMap::new(),

@@ -70,15 +70,39 @@ pub fn open_input(path: &str, format: Option<InputFormat>) -> Result<Input, Inpu
     } else {
         Box::new(File::open(path).map_err(fail)?)
     };
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
     let extension = Path::new(path).extension().map(|e| e.to_ascii_lowercase());
-    let named = format.or(match extension.as_ref().and_then(|e| e.to_str()) {
+    let extension = extension.as_ref().and_then(|e| e.to_str());
+    from_reader(reader, extension, format).map_err(fail)
+}
+
+/// The records of a catalogue held in memory, read as [`open_input`] reads a
+/// file (without an extension to go by).
+pub fn read(bytes: Vec<u8>, format: Option<InputFormat>) -> Records {
+    match from_reader(Box::new(io::Cursor::new(bytes)), None, format) {
+        Ok(Input::Lines(reader)) => Box::new(ndjson(reader)),
+        Ok(Input::Records(records)) => records,
+        Err(e) => Box::new(std::iter::once(Record {
+            line: 1,
+            listing: Err(format!("cannot read the input: {e}")),
+        })),
+    }
+}
+
+/// A catalogue from a reader, its format told by `format`, else by the
+/// file's `extension`, else by its first character (see [`open_input`]).
+pub fn from_reader(
+    reader: Box<dyn Read + Send>,
+    extension: Option<&str>,
+    format: Option<InputFormat>,
+) -> io::Result<Input> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let named = format.or(match extension {
         Some("csv") => Some(InputFormat::Csv),
         Some("json") => Some(InputFormat::Json),
         Some("ndjson" | "jsonl") => Some(InputFormat::Ndjson),
         _ => None,
     });
-    let first = first_byte(&mut reader).map_err(fail)?;
+    let first = first_byte(&mut reader)?;
     Ok(match (named, first) {
         (Some(InputFormat::Csv), _) => Input::Records(csv::records(reader)),
         (Some(InputFormat::Ndjson), _) => Input::Lines(Box::new(reader)),

@@ -35,6 +35,10 @@ const RESET: &str = "\x1b[0m";
 
 /// The coloured pieces of `line`, in order; the rest is left plain.
 pub fn tokens(line: &str) -> Vec<(Range<usize>, Token)> {
+    if line.len() > crate::syntax::limits::MAX_LINE * 4 {
+        // Far past what a policy line may hold: left plain, not lexed at each key.
+        return Vec::new();
+    }
     let all = lex::tokens(line);
     let mut found = Vec::new();
     let mut skip_word = false;

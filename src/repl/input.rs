@@ -152,7 +152,10 @@ impl Lines {
         // open bracket goes on (a blank line aside) without a parse of all of it,
         // so a long list pasted line by line costs its length, not its square;
         // a short one is parsed each line, as the editor does.
-        self.open += crate::syntax::lex::balance(line);
+        // A line too long to read is not lexed either: the checker refuses it.
+        if line.len() <= crate::syntax::limits::MAX_LINE {
+            self.open += crate::syntax::lex::balance(line);
+        }
         self.lines += 1;
         if self.open > 0 && self.lines > LONG_INPUT && !line.trim().is_empty() {
             self.buffer = Some(buffer);

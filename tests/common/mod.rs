@@ -383,37 +383,10 @@ pub fn json_lines(text: &str) -> Vec<Value> {
 
 // ================================================================ the two paths
 
-/// The output record for one NDJSON line by both paths: the fast one `akar eval`
-/// takes (projection, compiled program, direct JSON writer) and the plain one (a
-/// whole `serde_json::Value`, conditions walked as written).
-pub fn both_paths(decider: &akar::eval::Decider, line: usize, bytes: &[u8]) -> (String, String) {
-    use akar::eval::{Listing, decide_plain};
-    use akar::output::JsonWriter;
-    let (plan, at) = (decider.plan(), decider.date());
-    let writer = JsonWriter::new(plan);
-    let mut fast = Vec::new();
-    match akar::input::projection::Projection::new(plan).parse(bytes) {
-        Ok(slots) => {
-            let listing = Listing::from_slots(&slots);
-            let result = decider.decide(&listing).map_err(|e| e.to_string());
-            writer.write(
-                &mut fast,
-                line,
-                listing.id(plan),
-                result.as_ref().map_err(String::as_str),
-            );
-        }
-        Err(error) => writer.write(&mut fast, line, None::<&serde_json::Value>, Err(&error)),
-    }
-    let plain = match akar::input::parse_object(bytes) {
-        Ok(json) => {
-            let result = decide_plain(plan, &json, at);
-            Outcome::new(plan, line, json.get("id"), result.as_ref()).to_json_line()
-        }
-        Err(error) => Outcome::failed(line, None, error).to_json_line(),
-    };
-    (String::from_utf8(fast).expect("utf-8"), plain)
-}
+#[path = "../props/mod.rs"]
+pub mod props;
+#[allow(unused_imports)]
+pub use props::both_paths;
 
 // ================================================================ documents
 
