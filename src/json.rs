@@ -208,13 +208,57 @@ impl<'de> Visitor<'de> for KeyText {
     }
 }
 
-/// The value at a dotted path; `None` when absent or `null`.
-pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N> {
+/// What a dotted path finds in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found<'a, N> {
+    Value(&'a N),
+    /// Absent, or `null`, at the end or on the way.
+    Missing,
+    /// A value that is not an object on the way (`seller` is `"ID"` where
+    /// `seller.country` is read): never missing, but a listing of the wrong shape.
+    Broken(Broken),
+}
+
+/// Where a path went through a value that is not an object, and what it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The part of the path that reached the value: `seller`.
+    pub at: String,
+    /// The value, described: `the string "ID"`.
+    pub found: String,
+}
+
+/// The value at a dotted path (see [`Found`]).
+pub fn find<'a, N: Node>(listing: &'a N, segments: &[String]) -> Found<'a, N> {
     let mut at = listing;
-    for segment in segments {
-        at = at.get(segment)?;
+    for (depth, segment) in segments.iter().enumerate() {
+        match at.view() {
+            View::Object => match at.get(segment) {
+                Some(next) => at = next,
+                None => return Found::Missing,
+            },
+            View::Null => return Found::Missing,
+            _ => {
+                return Found::Broken(Broken {
+                    at: segments.get(..depth).unwrap_or_default().join("."),
+                    found: describe(at),
+                });
+            }
+        }
     }
-    (!matches!(at.view(), View::Null)).then_some(at)
+    match at.view() {
+        View::Null => Found::Missing,
+        _ => Found::Value(at),
+    }
+}
+
+/// The value at a dotted path; `None` when absent, `null`, or behind a value
+/// that is not an object (see [`find`] to tell those apart).
+pub fn lookup<'a, N: Node>(listing: &'a N, segments: &[String]) -> Option<&'a N> {
+    match find(listing, segments) {
+        Found::Value(value) => Some(value),
+        Found::Missing | Found::Broken(_) => None,
+    }
 }
 
 /// A JSON number as an exact decimal, from the text it was written in; `None`

@@ -19,7 +19,8 @@
 //! assert_eq!(decision.action, Action::Block);
 //! assert_eq!(plan.rules()[decision.rules[0]].label, "akar.policy:1");
 //!
-//! // Many listings on one date: a Decider finds the rules in force once.
+//! // Many listings on one date: a Decider compiles the plan and finds the rules in
+//! // force once (`decide` above makes one for each call).
 //! let decider = Decider::new(&plan, today);
 //! let domestic = serde_json::json!({"cluster": "fashion", "cross_border": false});
 //! assert_eq!(decider.decide_json(&domestic).unwrap().action, Action::Allow);

@@ -227,14 +227,63 @@ const SELLER_CN: &str = r#"block import where seller.country == "CN""#;
 #[test]
 fn a_repeated_enclosing_key_replaces_the_whole_object() {
     // As in serde_json, the last value of a repeated key is the key's value: in
-    // each of these `seller.country` is missing, though the first `seller` had one.
-    let lines: [&[u8]; 4] = [
+    // these `seller.country` is missing, though the first `seller` had one...
+    let lines: [&[u8]; 2] = [
         br#"{"cross_border":true,"seller":{"country":"CN"},"seller":{"city":"X"}}"#,
         br#"{"cross_border":true,"seller":{"country":"CN"},"seller":null}"#,
-        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":5}"#,
-        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":[1]}"#,
     ];
     assert_all_decided(&agree_on_lines(SELLER_CN, &lines), "allow");
+    // ...and in these it cannot be read: the last `seller` is not an object.
+    let lines: [&[u8]; 3] = [
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":5}"#,
+        br#"{"cross_border":true,"seller":{"country":"CN"},"seller":[1]}"#,
+        br#"{"cross_border":true,"seller":"ID","seller":{"country":"CN"},"seller":"x"}"#,
+    ];
+    let records = agree_on_lines(SELLER_CN, &lines);
+    assert_all_decided(&records, "error");
+    assert!(
+        records.iter().all(|r| r.contains("`seller` is")),
+        "{records:?}"
+    );
+    // A later object replaces an earlier value that was not one.
+    let lines: [&[u8]; 1] = [br#"{"cross_border":true,"seller":"ID","seller":{"country":"CN"}}"#];
+    assert_all_decided(&agree_on_lines(SELLER_CN, &lines), "block");
+}
+
+#[test]
+fn a_path_through_a_value_that_is_not_an_object_is_an_error_not_missing() {
+    let policy = "rule r\n  block import where seller.country != \"ID\"\nrule s\n  flag listing where price.amount is missing\n";
+    let lines: [&[u8]; 5] = [
+        br#"{"cross_border":true,"seller":"ID"}"#,
+        br#"{"cross_border":true,"seller":[{"country":"ID"}]}"#,
+        br#"{"cross_border":true,"seller":{"country":"ID"},"price":5}"#,
+        br#"{"cross_border":true,"seller":{"country":"ID"},"price":{"amount":{"x":1}}}"#,
+        br#"{"seller":true,"cross_border":true}"#,
+    ];
+    let records = agree_on_lines(policy, &lines);
+    assert_all_decided(&records[..3], "error");
+    assert!(
+        records[0].contains("`seller` is the string \\\"ID\\\", not an object"),
+        "{}",
+        records[0]
+    );
+    assert!(
+        records[2].contains("field `price.amount` cannot be read: `price` is the number 5"),
+        "{}",
+        records[2]
+    );
+    // `price.amount` is an object there: present, so `is missing` is false.
+    assert_all_decided(&records[3..4], "allow");
+    // Absent or `null` on the way is missing, as before: `seller.country != "ID"` holds.
+    let lines: [&[u8]; 2] = [
+        br#"{"cross_border":true}"#,
+        br#"{"cross_border":true,"seller":null}"#,
+    ];
+    assert!(
+        agree_on_lines(policy, &lines)
+            .iter()
+            .all(|r| r.contains("\"r\""))
+    );
 }
 
 #[test]

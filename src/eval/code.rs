@@ -154,17 +154,37 @@ impl Code {
         let mut at = 0;
         while let Some(step) = body.get(at) {
             let result = match &step.test {
-                Inst::DerivedIn(index, bits) => frame
-                    .derived_id(*index)
-                    .is_some_and(|id| bits::has(bits, id as usize)),
-                Inst::Missing(slot) => frame.field(*slot).is_none(),
-                Inst::Field(slot, check) => run_check(check, frame.field(*slot), plan)
-                    .map_err(|fault| failed(field_name(plan, *slot), *fault))?,
+                Inst::DerivedIn(index, bits) => match frame.derived_id(*index) {
+                    Some(id) => bits::has(bits, id as usize),
+                    None => {
+                        frame.derived_readable(plan, *index)?;
+                        false
+                    }
+                },
+                Inst::Missing(slot) => match frame.field(*slot) {
+                    Some(_) => false,
+                    None => {
+                        frame.readable(plan, *slot)?;
+                        true
+                    }
+                },
+                Inst::Field(slot, check) => {
+                    let value = frame.field(*slot);
+                    if value.is_none() {
+                        frame.readable(plan, *slot)?;
+                    }
+                    run_check(check, value, plan)
+                        .map_err(|fault| failed(field_name(plan, *slot), *fault))?
+                }
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
                 Inst::True => true,
                 Inst::Internal => return Err(internal("a jump to no step")),
                 Inst::Derived(index, check) => {
-                    run_check(check, frame.derived_value(plan, *index), plan)
+                    let value = frame.derived_value(plan, *index);
+                    if value.is_none() {
+                        frame.derived_readable(plan, *index)?;
+                    }
+                    run_check(check, value, plan)
                         .map_err(|fault| failed(derived_name(plan, *index), *fault))?
                 }
             };
@@ -332,6 +352,34 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
         }
     }
 
+    /// Fails when slot `slot` is missing because its path went through a value
+    /// that is not an object (a listing of the wrong shape, never missing).
+    #[inline]
+    fn readable(&self, plan: &Plan, slot: usize) -> Result<(), Failed> {
+        if !self.listing.has_broken() {
+            return Ok(());
+        }
+        match self.listing.broken(slot) {
+            Some(broken) => Err(failed(
+                field_name(plan, slot),
+                Fault::Broken(broken.clone()),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// As [`Frame::readable`], for the field a derived value is read from.
+    #[inline]
+    fn derived_readable(&self, plan: &Plan, index: usize) -> Result<(), Failed> {
+        if !self.listing.has_broken() {
+            return Ok(());
+        }
+        match plan.derived().get(index) {
+            Some(derived) => self.readable(plan, derived.field.slot),
+            None => Ok(()),
+        }
+    }
+
     /// Memo `index`'s value, if it has been decided for this listing.
     #[inline]
     fn memo(&self, index: usize) -> Option<bool> {
@@ -364,6 +412,10 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
 
     pub(super) fn field(&self, slot: usize) -> Option<&'a N> {
         self.listing.field(slot)
+    }
+
+    pub(super) fn has_broken(&self) -> bool {
+        self.listing.has_broken()
     }
 
     /// The index of derived field `index`'s value, if it has one.

@@ -22,6 +22,8 @@ pub enum Fault {
     Overflow,
     /// The record is not a JSON object.
     NotObject,
+    /// The field's path went through a value that is not an object.
+    Broken(crate::json::Broken),
     /// The compiled rules broke an invariant: a bug in akar, never a silent answer.
     Internal { problem: &'static str },
 }
@@ -93,6 +95,14 @@ impl fmt::Display for EvalError {
                 rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
             }
             Fault::NotObject => f.write_str("the record is not a JSON object"),
+            Fault::Broken(broken) => {
+                write!(
+                    f,
+                    "field `{field}` cannot be read: `{}` is {}, not an object",
+                    broken.at, broken.found
+                )?;
+                rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
+            }
             Fault::Internal { problem } => write!(
                 f,
                 "internal error: {problem}; this is a bug in akar, please report it with the policy"
@@ -111,6 +121,7 @@ impl Diagnostic for EvalError {
             Fault::NoRate { .. } => "akar::eval::no_rate",
             Fault::Overflow => "akar::eval::overflow",
             Fault::NotObject => "akar::eval::not_object",
+            Fault::Broken(_) => "akar::eval::not_an_object_on_the_path",
             Fault::Internal { .. } => "akar::internal::eval",
         };
         Some(Box::new(code))
@@ -125,6 +136,9 @@ impl Diagnostic for EvalError {
             Fault::NoRate { .. } => "declare the exchange rate in the policy",
             Fault::Overflow => "write the number with fewer digits",
             Fault::NotObject => "each listing is a JSON object, `{...}`",
+            Fault::Broken(_) => {
+                "a dotted path reads through objects: fix the listing, or read the value itself"
+            }
             Fault::Internal { .. } => "this is a bug in akar; please report it with the policy",
         };
         Some(Box::new(help))

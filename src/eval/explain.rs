@@ -137,7 +137,10 @@ impl Tracer<'_> {
 /// One test: what it read and what it made of it, as [`super::eval`] does.
 fn test_trace(plan: &Plan, operand: &Operand, test: &Test, listing: &Json) -> Trace {
     let name = plan.operand_name(operand).to_string();
-    let found = read(plan, operand, listing);
+    let found = match read(plan, operand, listing) {
+        Ok(found) => found,
+        Err(error) => return leaf(String::new(), Err(error), Some((name, None))),
+    };
     let result = match (found, test) {
         (None, Test::Missing) => Ok(true),
         (None, _) => Ok(false),

@@ -144,7 +144,8 @@ impl RuleIndex {
                 .field(*slot)
                 .is_none_or(|v| matches!(v.view(), View::Bool(_)))
         };
-        if !self.texts.iter().all(text) || !self.bools.iter().all(boolean) {
+        // A path through a value that is not an object is an error to report too.
+        if !self.texts.iter().all(text) || !self.bools.iter().all(boolean) || listing.has_broken() {
             return false;
         }
         let mut strike = |mask: &[u64]| {

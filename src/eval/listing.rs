@@ -1,9 +1,11 @@
-//! A listing as the plan reads it: the value of each field the plan uses, by slot.
+//! A listing as the plan reads it: the value of each field the plan uses, by slot,
+//! and the paths that went through a value that is not an object.
 
 use serde_json::Value as Json;
 
 use super::value;
-use crate::json::{Node, lookup};
+use crate::input::projection::Projected;
+use crate::json::{Broken, Found, Node, find};
 use crate::plan::Plan;
 
 /// A listing's field values, by slot.
@@ -18,26 +20,33 @@ enum Slots<'a, N> {
 /// borrowed [`crate::json::Val`]s of the projection parser.
 pub struct Listing<'a, N = Json> {
     slots: Slots<'a, N>,
+    /// The slots whose path went through a value that is not an object: each
+    /// reads as missing, but a test that reads it fails. Nearly always empty.
+    broken: &'a [(usize, Broken)],
+    owned_broken: Vec<(usize, Broken)>,
 }
 
 impl<'a, N: Node> Listing<'a, N> {
     /// Reads the plan's fields from a whole listing.
     pub fn from_json(plan: &Plan, json: &'a N) -> Self {
+        let mut owned_broken = Vec::new();
         let slots = plan
             .fields()
             .iter()
-            .map(|f| lookup(json, &f.segments))
+            .enumerate()
+            .map(|(slot, f)| match find(json, &f.segments) {
+                Found::Value(value) => Some(value),
+                Found::Missing => None,
+                Found::Broken(broken) => {
+                    owned_broken.push((slot, broken));
+                    None
+                }
+            })
             .collect();
         Listing {
             slots: Slots::Read(slots),
-        }
-    }
-
-    /// Takes the plan's fields from values already projected into slots (see
-    /// [`crate::input::projection`]), where a missing or `null` field is `None`.
-    pub fn from_slots(values: &'a [Option<N>]) -> Self {
-        Listing {
-            slots: Slots::Projected(values),
+            broken: &[],
+            owned_broken,
         }
     }
 
@@ -46,6 +55,25 @@ impl<'a, N: Node> Listing<'a, N> {
             Slots::Projected(values) => values.get(slot).and_then(Option::as_ref),
             Slots::Read(values) => values.get(slot).copied().flatten(),
         }
+    }
+
+    /// Whether any path the plan reads went through a value that is not an object.
+    #[inline]
+    pub fn has_broken(&self) -> bool {
+        !self.broken.is_empty() || !self.owned_broken.is_empty()
+    }
+
+    /// Why slot `slot` cannot be read, if its path went through a value that is
+    /// not an object.
+    pub fn broken(&self, slot: usize) -> Option<&Broken> {
+        if !self.has_broken() {
+            return None;
+        }
+        self.broken
+            .iter()
+            .chain(&self.owned_broken)
+            .find(|(s, _)| *s == slot)
+            .map(|(_, b)| b)
     }
 
     /// The index of derived field `index`'s value, if it has one.
@@ -61,5 +89,17 @@ impl<'a, N: Node> Listing<'a, N> {
 
     pub fn id(&self, plan: &Plan) -> Option<&'a N> {
         self.field(plan.id_slot())
+    }
+}
+
+impl<'a> Listing<'a, crate::json::Val<'a>> {
+    /// Takes the plan's fields from a line already projected into slots (see
+    /// [`crate::input::projection`]), where a missing or `null` field is `None`.
+    pub fn from_slots(projected: &'a Projected<'a>) -> Self {
+        Listing {
+            slots: Slots::Projected(&projected.slots),
+            broken: &projected.broken,
+            owned_broken: Vec::new(),
+        }
     }
 }

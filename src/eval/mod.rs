@@ -311,12 +311,31 @@ impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
                 Ok(false)
             }
             Cond::Not(inner) => Ok(!self.eval(inner)?),
-            Cond::Test(operand, test) => match operand {
-                Operand::Field(path) => test_value(plan, operand, test, listing.field(path.slot)),
-                Operand::Derived(index) => {
-                    test_value(plan, operand, test, listing.derived_value(plan, *index))
+            Cond::Test(operand, test) => {
+                let source = match operand {
+                    Operand::Field(path) => path.slot,
+                    Operand::Derived(index) => plan
+                        .derived()
+                        .get(*index)
+                        .map_or(usize::MAX, |d| d.field.slot),
+                };
+                if let Some(broken) = listing.broken(source) {
+                    // Named as the compiled path names it: the field that was read.
+                    let name = plan.fields().get(source).map_or("", |f| f.dotted.as_str());
+                    return Err(Box::new(EvalError::new(
+                        Fault::Broken(broken.clone()),
+                        name,
+                    )));
                 }
-            },
+                match operand {
+                    Operand::Field(path) => {
+                        test_value(plan, operand, test, listing.field(path.slot))
+                    }
+                    Operand::Derived(index) => {
+                        test_value(plan, operand, test, listing.derived_value(plan, *index))
+                    }
+                }
+            }
             Cond::Ref(id) => {
                 if let Some(Some(known)) = self.known.get(*id) {
                     return Ok(*known);
@@ -353,18 +372,34 @@ fn test_value<N: Node>(
     }
 }
 
-/// The value an operand reads from a whole JSON listing; `None` when missing.
-pub fn read<'a>(plan: &'a Plan, operand: &Operand, listing: &'a Json) -> Option<&'a Json> {
-    match operand {
-        Operand::Field(path) => crate::json::lookup(listing, &path.segments),
-        Operand::Derived(index) => {
-            let derived = plan.derived().get(*index)?;
-            value::derive(
-                derived,
-                crate::json::lookup(listing, &derived.field.segments),
-            )
+/// The value an operand reads from a whole JSON listing; `None` when missing,
+/// and the error when its path goes through a value that is not an object.
+pub fn read<'a>(
+    plan: &'a Plan,
+    operand: &Operand,
+    listing: &'a Json,
+) -> Result<Option<&'a Json>, EvalError> {
+    let path = match operand {
+        Operand::Field(path) => path,
+        Operand::Derived(index) => match plan.derived().get(*index) {
+            Some(derived) => &derived.field,
+            None => return Ok(None),
+        },
+    };
+    let found = match crate::json::find(listing, &path.segments) {
+        crate::json::Found::Value(value) => Some(value),
+        crate::json::Found::Missing => None,
+        crate::json::Found::Broken(broken) => {
+            return Err(EvalError::new(Fault::Broken(broken), path.dotted.as_str()));
         }
-    }
+    };
+    Ok(match operand {
+        Operand::Field(_) => found,
+        Operand::Derived(index) => plan
+            .derived()
+            .get(*index)
+            .and_then(|derived| value::derive(derived, found)),
+    })
 }
 
 /// Tests one value as a plan test would, without a field or a rule to name.

@@ -14,7 +14,7 @@ use serde::de::{
 };
 
 use super::parse_object;
-use crate::json::{NUMBER_TOKEN, Val, lookup};
+use crate::json::{Broken, Found, NUMBER_TOKEN, Val, describe, find};
 use crate::plan::Plan;
 
 /// The plan's field paths as a tree of object keys.
@@ -23,12 +23,22 @@ pub struct Projection {
     root: Node,
     slots: usize,
     /// Slots inside another slot's value (`price` and `price.amount` both read):
-    /// (slot, the enclosing slot, the rest of the path).
-    nested: Vec<(usize, usize, Vec<String>)>,
+    /// (slot, the enclosing slot and its path, the rest of the path).
+    nested: Vec<(usize, usize, String, Vec<String>)>,
+}
+
+/// One line read into the plan's slots.
+#[derive(Debug, Default)]
+pub struct Projected<'a> {
+    pub slots: Vec<Option<Val<'a>>>,
+    /// The slots whose path went through a value that is not an object.
+    pub broken: Vec<(usize, Broken)>,
 }
 
 #[derive(Debug, Default)]
 struct Node {
+    /// The dotted path to this node.
+    path: String,
     slot: Option<usize>,
     children: Vec<(String, Node)>,
     /// Every slot below this node: emptied when its key appears again, since the
@@ -55,13 +65,18 @@ impl Projection {
         for (depth, segment) in segments.iter().enumerate() {
             if let Some(enclosing) = node.slot {
                 let rest = segments.get(depth..).unwrap_or_default().to_vec();
-                self.nested.push((slot, enclosing, rest));
+                self.nested.push((slot, enclosing, node.path.clone(), rest));
                 return;
             }
             let index = match node.children.iter().position(|(k, _)| k == segment) {
                 Some(i) => i,
                 None => {
-                    node.children.push((segment.clone(), Node::default()));
+                    let path = segments.get(..=depth).unwrap_or_default().join(".");
+                    let child = Node {
+                        path,
+                        ..Node::default()
+                    };
+                    node.children.push((segment.clone(), child));
                     node.children.len() - 1
                 }
             };
@@ -75,28 +90,42 @@ impl Projection {
     }
 
     /// The slots of one NDJSON line, or why the line is not a listing.
-    pub fn parse<'a>(&self, bytes: &'a [u8]) -> Result<Vec<Option<Val<'a>>>, String> {
-        let mut slots = vec![None; self.slots];
+    pub fn parse<'a>(&self, bytes: &'a [u8]) -> Result<Projected<'a>, String> {
+        let mut projected = Projected {
+            slots: vec![None; self.slots],
+            broken: Vec::new(),
+        };
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let seed = NodeSeed {
             node: &self.root,
-            slots: &mut slots,
+            out: &mut projected,
         };
         let read = seed
             .deserialize(&mut de)
-            .and_then(|was_object| de.end().map(|()| was_object));
-        let checked = read.is_ok_and(|was_object| was_object)
-            && (!needs_full_check(bytes) || full_check(bytes));
+            .and_then(|shape| de.end().map(|()| shape));
+        let checked =
+            matches!(read, Ok(Shape::Object)) && (!needs_full_check(bytes) || full_check(bytes));
         match checked {
             true => {
-                for (slot, enclosing, rest) in &self.nested {
-                    let inner = slots.get(*enclosing).and_then(Option::as_ref);
-                    let value = inner.and_then(|v| lookup(v, rest)).cloned();
-                    if let Some(slot) = slots.get_mut(*slot) {
+                for (slot, enclosing, path, rest) in &self.nested {
+                    let inner = projected.slots.get(*enclosing).and_then(Option::as_ref);
+                    let value = match inner.map(|v| find(v, rest)) {
+                        Some(Found::Value(value)) => Some(value.clone()),
+                        Some(Found::Broken(broken)) => {
+                            let at = match broken.at.as_str() {
+                                "" => path.clone(),
+                                more => format!("{path}.{more}"),
+                            };
+                            projected.broken.push((*slot, Broken { at, ..broken }));
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let Some(slot) = projected.slots.get_mut(*slot) {
                         *slot = value;
                     }
                 }
-                Ok(slots)
+                Ok(projected)
             }
             false => Err(parse_object(bytes)
                 .err()
@@ -105,37 +134,46 @@ impl Projection {
     }
 }
 
-/// Reads one value at `node`: an object's wanted keys into slots, the rest skipped.
-/// Yields whether the value was an object.
+/// What a value read at a node was: its slots are filled only from an object.
+enum Shape {
+    Object,
+    /// `null`: what is below it is missing.
+    Null,
+    /// Anything else, described: what is below it cannot be read.
+    Other(String),
+}
+
+/// Reads one value at `node`: an object's wanted keys into slots, the rest
+/// skipped. Yields the value's shape.
 struct NodeSeed<'s, 'de> {
     node: &'s Node,
-    slots: &'s mut [Option<Val<'de>>],
+    out: &'s mut Projected<'de>,
 }
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_, 'de> {
-    type Value = bool;
+    type Value = Shape;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
-    type Value = bool;
+    type Value = Shape;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
         while let Some(key) = map.next_key_seed(KeySeed(self.node))? {
             let child = match key {
                 Key::Child(i) => self.node.children.get(i).map(|(_, n)| n),
                 Key::Other => None,
                 // A number, handed over as a map of one entry: not an object.
                 Key::Number => {
-                    map.next_value::<IgnoredAny>()?;
-                    return Ok(false);
+                    let text = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                    return Ok(Shape::Other(format!("the number {text}")));
                 }
             };
             match child {
@@ -144,51 +182,64 @@ impl<'de> Visitor<'de> for NodeSeed<'_, 'de> {
                 }) => {
                     // `null` is missing: leave the slot empty, as a lookup would.
                     let value = map.next_value::<Val<'de>>()?;
-                    if let Some(slot) = self.slots.get_mut(*slot) {
+                    if let Some(slot) = self.out.slots.get_mut(*slot) {
                         *slot = (value != Val::Null).then_some(value);
                     }
                 }
                 Some(node) => {
+                    // A repeated key: the last value is the one that counts.
                     for slot in &node.below {
-                        if let Some(slot) = self.slots.get_mut(*slot) {
+                        if let Some(slot) = self.out.slots.get_mut(*slot) {
                             *slot = None;
                         }
                     }
-                    map.next_value_seed(NodeSeed {
+                    if !self.out.broken.is_empty() {
+                        self.out.broken.retain(|(s, _)| !node.below.contains(s));
+                    }
+                    let shape = map.next_value_seed(NodeSeed {
                         node,
-                        slots: &mut *self.slots,
+                        out: &mut *self.out,
                     })?;
+                    if let Shape::Other(found) = shape {
+                        for slot in &node.below {
+                            let broken = Broken {
+                                at: node.path.clone(),
+                                found: found.clone(),
+                            };
+                            self.out.broken.push((*slot, broken));
+                        }
+                    }
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(true)
+        Ok(Shape::Object)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
+        Ok(Shape::Other("a list".into()))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
+    fn visit_bool<E>(self, b: bool) -> Result<Shape, E> {
+        Ok(Shape::Other(format!("the boolean {b}")))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_i64<E>(self, n: i64) -> Result<Shape, E> {
+        Ok(Shape::Other(format!("the number {n}")))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_u64<E>(self, n: u64) -> Result<Shape, E> {
+        Ok(Shape::Other(format!("the number {n}")))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_f64<E>(self, n: f64) -> Result<Shape, E> {
+        Ok(Shape::Other(format!("the number {n}")))
     }
-    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
+    fn visit_str<E>(self, s: &str) -> Result<Shape, E> {
+        Ok(Shape::Other(describe(&Val::Str(s.into()))))
     }
-    fn visit_unit<E>(self) -> Result<bool, E> {
-        Ok(false)
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Null)
     }
 }
 
