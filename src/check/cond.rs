@@ -1,5 +1,6 @@
 //! Conditions resolved: names of `let`s and subjects inlined, tests typed.
 
+use super::types::Kind;
 use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
@@ -43,7 +44,10 @@ impl<'a> Checker<'a> {
         {
             return cond;
         }
-        Cond::Test(Operand::Field(field_path(path)), Test::IsTrue)
+        self.known_field(path, expr.span);
+        let operand = Operand::Field(field_path(path));
+        self.infer_kind(&operand, Kind::Bool, expr.span);
+        Cond::Test(operand, Test::IsTrue)
     }
 
     /// A word that names a condition `let` or a subject; an error for other names
@@ -137,6 +141,7 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
+        self.known_field(path, expr.span);
         Some(Operand::Field(field_path(path)))
     }
 
@@ -157,18 +162,25 @@ impl<'a> Checker<'a> {
                 let test = self.membership(&operand, rhs);
                 return test.map_or(Cond::True, |t| Cond::Not(Box::new(Cond::Test(operand, t))));
             }
-            ast::Test::Contains(rhs) => self.text_needle(rhs, "contains").map(Test::Contains),
+            ast::Test::Contains(rhs) => {
+                self.infer_kind(&operand, Kind::TextOrList, rhs.span);
+                self.text_needle(rhs, "contains").map(Test::Contains)
+            }
             ast::Test::StartsWith(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
                 self.text_needle(rhs, "starts with").map(Test::StartsWith)
             }
-            ast::Test::ContainsAny(rhs) => self.needles(rhs).map(Test::ContainsAny),
+            ast::Test::ContainsAny(rhs) => {
+                self.infer_kind(&operand, Kind::TextOrList, rhs.span);
+                self.needles(rhs).map(Test::ContainsAny)
+            }
         };
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
     }
 
     fn compare(&mut self, operand: &Operand, op: CmpOp, rhs: &ast::Expr) -> Option<Test> {
-        let value = match self.rhs(rhs) {
-            LetValue::Scalar(value) => value,
+        let (value, at) = match self.rhs(rhs) {
+            LetValue::Scalar(value, at) => (value, at),
             LetValue::List(_) => {
                 let fix = if op == CmpOp::Ne { "not in" } else { "in" };
                 self.mismatch(
@@ -196,6 +208,9 @@ impl<'a> Checker<'a> {
             return None;
         }
         self.infer_operand(operand, &value, rhs.span);
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            self.closed_values(operand, std::slice::from_ref(&(value.clone(), at)));
+        }
         let op = if op == CmpOp::Ne { CmpOp::Eq } else { op };
         Some(Test::Compare(op, value))
     }
@@ -206,12 +221,15 @@ impl<'a> Checker<'a> {
         }
         match self.rhs(rhs) {
             LetValue::List(values) => {
-                if let Some(first) = values.first() {
+                if let Some((first, _)) = values.first() {
                     self.infer_operand(operand, first, rhs.span);
                 }
-                Some(Test::In(ValueSet::from_values(values)))
+                self.closed_values(operand, &values);
+                Some(Test::In(ValueSet::from_values(
+                    values.into_iter().map(|(v, _)| v).collect(),
+                )))
             }
-            LetValue::Scalar(value) => {
+            LetValue::Scalar(value, _) => {
                 self.mismatch(
                     rhs.span,
                     format!("`in` needs a list, not {}", value.kind()),
@@ -226,8 +244,8 @@ impl<'a> Checker<'a> {
 
     fn text_needle(&mut self, rhs: &ast::Expr, test: &str) -> Option<Needle> {
         match self.rhs(rhs) {
-            LetValue::Scalar(Value::Text(text)) => Some(Needle::new(&text)),
-            LetValue::Scalar(value) => {
+            LetValue::Scalar(Value::Text(text), _) => Some(Needle::new(&text)),
+            LetValue::Scalar(value, _) => {
                 self.mismatch(
                     rhs.span,
                     format!("`{test}` looks for text, not {}", value.kind()),
@@ -261,7 +279,7 @@ impl<'a> Checker<'a> {
         match self.rhs(rhs) {
             LetValue::List(values) => {
                 let mut needles = Vec::with_capacity(values.len());
-                for value in values {
+                for (value, _) in values {
                     match value {
                         Value::Text(t) => needles.push(Needle::new(&t)),
                         other => {
@@ -277,7 +295,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(needles)
             }
-            LetValue::Scalar(_) => {
+            LetValue::Scalar(..) => {
                 self.mismatch(
                     rhs.span,
                     "`contains any` needs a list".into(),
@@ -316,17 +334,6 @@ impl<'a> Checker<'a> {
             help: Some(help),
         });
         true
-    }
-
-    fn infer_operand(&mut self, operand: &Operand, value: &Value, span: Span) {
-        let name = match operand {
-            Operand::Field(path) => path.dotted.clone(),
-            Operand::Derived(index) => match self.derived.get(*index) {
-                Some(d) => d.name.clone(),
-                None => return,
-            },
-        };
-        self.infer(&name, value, span);
     }
 
     fn mismatch(&mut self, span: Span, problem: String, label: &str, help: Option<String>) {

@@ -90,7 +90,7 @@ impl Checker<'_> {
         first_kind: &mut Option<&'static str>,
     ) -> Option<serde_json::Value> {
         let value = match self.rhs(expr) {
-            LetValue::Scalar(v) => v,
+            LetValue::Scalar(v, _) => v,
             LetValue::List(_) => {
                 self.error(CheckError::Invalid {
                     message: "a match arm gives one value, not a list".into(),
@@ -121,10 +121,10 @@ impl Checker<'_> {
     /// A key as the text a listing's value is looked up by.
     fn key_text(&mut self, key: &ast::Expr) -> Option<String> {
         match self.rhs(key) {
-            LetValue::Scalar(Value::Text(t)) => Some(t),
-            LetValue::Scalar(Value::Number(n)) => Some(n.normalize().to_string()),
-            LetValue::Scalar(Value::Bool(b)) => Some(b.to_string()),
-            LetValue::Scalar(other) => {
+            LetValue::Scalar(Value::Text(t), _) => Some(t),
+            LetValue::Scalar(Value::Number(n), _) => Some(n.normalize().to_string()),
+            LetValue::Scalar(Value::Bool(b), _) => Some(b.to_string()),
+            LetValue::Scalar(other, _) => {
                 self.error(CheckError::TypeMismatch {
                     problem: format!(
                         "a match key must be text, a number or a boolean, not {}",

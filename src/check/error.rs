@@ -1,11 +1,27 @@
 //! Check errors: problems with a policy that parses but cannot mean what it says.
 
-use miette::Diagnostic;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource};
 use thiserror::Error;
 
 use crate::syntax::Span;
 
-#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+/// The other place a problem involves, in another file: drawn after the
+/// problem, against its own file.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Elsewhere {
+    pub message: String,
+    #[source_code]
+    pub code: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    pub span: Span,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Error, Diagnostic)]
 pub enum CheckError {
     #[error("unknown {kind} `{name}`")]
     #[diagnostic(code(akar::check::unknown_name))]
@@ -123,6 +139,43 @@ pub enum CheckError {
         label: String,
         #[help]
         help: Option<String>,
+    },
+
+    #[error("{problem}")]
+    #[diagnostic(code(akar::check::kind_clash))]
+    KindClash {
+        problem: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[label("{first_label}")]
+        first: Option<Span>,
+        first_label: String,
+        #[related]
+        elsewhere: Vec<Elsewhere>,
+        #[help]
+        help: String,
+    },
+
+    #[error("unknown field `{field}`")]
+    #[diagnostic(code(akar::check::unknown_field))]
+    UnknownField {
+        field: String,
+        #[label("not in the schema")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{value}` is not a value `{field}` can have")]
+    #[diagnostic(code(akar::check::unknown_value))]
+    UnknownValue {
+        value: String,
+        field: String,
+        #[label("not one of `{field}`'s values")]
+        span: Span,
+        #[help]
+        help: String,
     },
 
     #[error("`{name}` is {what}, not {expected}")]

@@ -9,6 +9,7 @@ mod error;
 mod names;
 mod rates;
 mod rules;
+mod schema;
 mod types;
 mod values;
 
@@ -63,6 +64,7 @@ pub(crate) struct Checker<'a> {
     problems: Vec<Problem>,
     names: Names<'a>,
     types: FieldTypes,
+    schema: schema::Declared,
     /// The file being checked, for errors.
     file: FileId,
     resolved_values: HashMap<&'a str, values::LetValue>,
@@ -85,6 +87,7 @@ impl<'a> Checker<'a> {
             problems: Vec::new(),
             names: Names::default(),
             types: FieldTypes::default(),
+            schema: schema::Declared::default(),
             file: 0,
             resolved_values: HashMap::new(),
             resolved_conds: HashMap::new(),
@@ -106,6 +109,7 @@ impl<'a> Checker<'a> {
     }
 
     fn run(&mut self) -> Plan {
+        self.collect_schema();
         let rates = self.rates();
         self.check_lets();
         let mut rules = self.rules();
@@ -119,6 +123,7 @@ impl<'a> Checker<'a> {
             rates,
             derived,
             tests,
+            schema: self.plan_schema(),
         };
         match Plan::new(parts) {
             Ok(plan) => plan,

@@ -59,7 +59,7 @@ impl<'a> Names<'a> {
                         }
                         header = Some(h.span);
                     }
-                    ast::Item::Rate(_) | ast::Item::Test(_) => {}
+                    ast::Item::Rate(_) | ast::Item::Test(_) | ast::Item::Schema(_) => {}
                 }
             }
         }

@@ -7,13 +7,17 @@ use rust_decimal::Decimal;
 
 use super::{CheckError, Checker};
 use crate::plan::{Money, Value};
+use crate::source::FileId;
 use crate::syntax::{Span, ast};
 
-/// What a value `let` stands for once resolved.
+/// Where a value was written: its file and span.
+pub type At = (FileId, Span);
+
+/// What a value `let` stands for once resolved, each value with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LetValue {
-    Scalar(Value),
-    List(Vec<Value>),
+    Scalar(Value, At),
+    List(Vec<(Value, At)>),
     /// Already reported.
     Invalid,
 }
@@ -85,9 +89,13 @@ impl<'a> Checker<'a> {
     pub(super) fn rhs(&mut self, expr: &ast::Expr) -> LetValue {
         match &expr.kind {
             ast::ExprKind::Literal(l) => {
-                self.literal(l).map_or(LetValue::Invalid, LetValue::Scalar)
+                let at = (self.file, l.span);
+                self.literal(l)
+                    .map_or(LetValue::Invalid, |v| LetValue::Scalar(v, at))
             }
-            ast::ExprKind::Symbol(s) => LetValue::Scalar(Value::Text(s.clone())),
+            ast::ExprKind::Symbol(s) => {
+                LetValue::Scalar(Value::Text(s.clone()), (self.file, expr.span))
+            }
             ast::ExprKind::List(items) => self.list(items),
             ast::ExprKind::Path(path) => match path.as_slice() {
                 [word] => self.word_value(word),
@@ -113,15 +121,15 @@ impl<'a> Checker<'a> {
             self.wrong_kind(name, "a subject", "a value", word.span, None);
             return LetValue::Invalid;
         }
-        LetValue::Scalar(Value::Text(name.to_string()))
+        LetValue::Scalar(Value::Text(name.to_string()), (self.file, word.span))
     }
 
     fn list(&mut self, items: &[ast::Expr]) -> LetValue {
-        let mut values: Vec<Value> = Vec::with_capacity(items.len());
+        let mut values: Vec<(Value, At)> = Vec::with_capacity(items.len());
         let mut first_kind: Option<(&'static str, Span)> = None;
         for item in items {
-            let value = match self.rhs(item) {
-                LetValue::Scalar(v) => v,
+            let (value, at) = match self.rhs(item) {
+                LetValue::Scalar(v, at) => (v, at),
                 LetValue::List(_) => {
                     self.error(CheckError::Invalid {
                         message: "a list cannot hold another list".into(),
@@ -149,7 +157,7 @@ impl<'a> Checker<'a> {
                 None => first_kind = Some((kind, item.span)),
                 _ => {}
             }
-            values.push(value);
+            values.push((value, at));
         }
         LetValue::List(values)
     }

@@ -24,6 +24,8 @@ pub enum Fault {
     NotObject,
     /// The field's path went through a value that is not an object.
     Broken(crate::json::Broken),
+    /// A value the schema does not allow: `expected` says what it does.
+    Schema { found: String, expected: String },
     /// The compiled rules broke an invariant: a bug in akar, never a silent answer.
     Internal { problem: &'static str },
 }
@@ -95,6 +97,13 @@ impl fmt::Display for EvalError {
                 rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
             }
             Fault::NotObject => f.write_str("the record is not a JSON object"),
+            Fault::Schema { found, expected } => {
+                write!(
+                    f,
+                    "field `{field}` is {found}, but the schema says {expected}"
+                )?;
+                rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
+            }
             Fault::Broken(broken) => {
                 write!(
                     f,
@@ -122,6 +131,7 @@ impl Diagnostic for EvalError {
             Fault::Overflow => "akar::eval::overflow",
             Fault::NotObject => "akar::eval::not_object",
             Fault::Broken(_) => "akar::eval::not_an_object_on_the_path",
+            Fault::Schema { .. } => "akar::eval::schema",
             Fault::Internal { .. } => "akar::internal::eval",
         };
         Some(Box::new(code))
@@ -138,6 +148,9 @@ impl Diagnostic for EvalError {
             Fault::NotObject => "each listing is a JSON object, `{...}`",
             Fault::Broken(_) => {
                 "a dotted path reads through objects: fix the listing, or read the value itself"
+            }
+            Fault::Schema { .. } => {
+                "fix the listing, or the schema if listings now hold such values"
             }
             Fault::Internal { .. } => "this is a bug in akar; please report it with the policy",
         };

@@ -8,6 +8,7 @@
 
 mod bits;
 mod code;
+mod conform;
 mod date;
 mod error;
 pub mod explain;
@@ -80,6 +81,8 @@ pub struct Decider<'p> {
     date: NaiveDate,
     in_force: Vec<u64>,
     overrides: bool,
+    /// The slots the schema holds listings to.
+    conform: Arc<Vec<(usize, crate::plan::FieldKind)>>,
 }
 
 /// Rule sets of up to this many words (256 rules) live on the stack.
@@ -88,10 +91,16 @@ const STACK_WORDS: usize = 4;
 impl<'p> Decider<'p> {
     /// Compiles `plan` and finds the rules in force on `date`.
     pub fn new(plan: &'p Plan, date: NaiveDate) -> Self {
-        Decider::with_program(plan, Arc::new(Program::compile(plan)), date)
+        let conform = Arc::new(conform::checks(plan));
+        Decider::with_program(plan, Arc::new(Program::compile(plan)), conform, date)
     }
 
-    fn with_program(plan: &'p Plan, program: Arc<Program>, date: NaiveDate) -> Self {
+    fn with_program(
+        plan: &'p Plan,
+        program: Arc<Program>,
+        conform: Arc<Vec<(usize, crate::plan::FieldKind)>>,
+        date: NaiveDate,
+    ) -> Self {
         let mut in_force = bits::empty(plan.rules().len());
         for (index, rule) in plan.rules().iter().enumerate() {
             if rule.in_force(date) {
@@ -104,12 +113,18 @@ impl<'p> Decider<'p> {
             date,
             in_force,
             overrides: plan.has_overrides(),
+            conform,
         }
     }
 
     /// The same rules on another date, without compiling them again.
     pub fn on(&self, date: NaiveDate) -> Decider<'p> {
-        Decider::with_program(self.plan, Arc::clone(&self.program), date)
+        Decider::with_program(
+            self.plan,
+            Arc::clone(&self.program),
+            Arc::clone(&self.conform),
+            date,
+        )
     }
 
     pub fn plan(&self) -> &'p Plan {
@@ -142,6 +157,9 @@ impl<'p> Decider<'p> {
         listing: &Listing<N>,
         decision: &mut Decision,
     ) -> Result<(), EvalError> {
+        if !self.conform.is_empty() {
+            conform::conforms(self.plan, &self.conform, listing)?;
+        }
         let words = self.in_force.len();
         let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
         if let (Some(candidates), Some(matched)) =
@@ -197,6 +215,7 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
         return Err(EvalError::not_object());
     }
     let listing = Listing::from_json(plan, listing);
+    conform::conforms(plan, &conform::checks(plan), &listing)?;
     let mut walk = Walk::new(plan, &listing);
     let mut matched = bits::empty(plan.rules().len());
     for (index, rule) in plan.rules().iter().enumerate() {

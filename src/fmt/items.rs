@@ -6,8 +6,8 @@ use super::cond::{Lead, expr, literal_text, quote, width};
 use super::doc::{Block, Line, WIDTH};
 use crate::syntax::Span;
 use crate::syntax::ast::{
-    Expected, Expr, ExprKind, Header, Ident, Item, Let, LetValue, Literal, Match, Rate, Rule,
-    SubjectDecl, TestBlock,
+    Expected, Expr, ExprKind, FieldKind, Header, Ident, Item, Let, LetValue, Literal, Match, Rate,
+    Rule, Schema, SubjectDecl, TestBlock,
 };
 
 /// Indentation of a clause, a header field, a test line or a `match` arm.
@@ -21,6 +21,7 @@ impl Printer<'_> {
             Item::Rate(r) => (vec![rate(r, span)], true),
             Item::Let(l) => (self.let_decl(l, span), true),
             Item::Subject(s) => (self.subject(s), true),
+            Item::Schema(s) => (self.schema(s, span), false),
             Item::Rule(r) => (self.rule(r), false),
             Item::Test(t) => (self.test(t, span), false),
         };
@@ -140,6 +141,52 @@ impl Printer<'_> {
         }
         lines.push(closing("}", self.trivia.tight(m.span)));
         lines
+    }
+
+    /// `schema {`, one field a line, `}`; a long `one of` list broken over
+    /// lines as a `let` list is.
+    fn schema(&self, s: &Schema, span: Span) -> Vec<Line> {
+        let mut lines = vec![Line::new(
+            0,
+            "schema {",
+            Span::new(span.start, span.start + 1),
+        )];
+        for field in &s.fields {
+            let path: Vec<&str> = field.path.iter().map(|i| i.name.as_str()).collect();
+            let prefix = format!("{}: ", path.join("."));
+            match &field.kind {
+                FieldKind::OneOf(items) => {
+                    let list = Span::new(
+                        items.first().map_or(field.span.end, |i| i.span.start),
+                        field.span.end,
+                    );
+                    let list = self.list_span(list);
+                    for mut line in
+                        self.list_lines(prefix + "one of ", field.span.start, items, list)
+                    {
+                        line.indent += INDENT;
+                        line.comment_indent += INDENT;
+                        lines.push(line);
+                    }
+                }
+                kind => {
+                    let span = self.trivia.tight(field.span);
+                    lines.push(Line::new(INDENT, prefix + kind.name(), span));
+                }
+            }
+        }
+        lines.push(closing("}", span));
+        lines
+    }
+
+    /// The span of a `one of` list: from its `[` to its `]`.
+    fn list_span(&self, around: Span) -> Span {
+        let src = self.trivia.src;
+        let start = src
+            .get(..around.start)
+            .and_then(|s| s.rfind('['))
+            .unwrap_or(around.start);
+        Span::new(start, self.trivia.tight_end(around))
     }
 
     fn subject(&self, s: &SubjectDecl) -> Vec<Line> {

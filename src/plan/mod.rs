@@ -21,6 +21,7 @@
 
 mod cond;
 mod display;
+mod schema;
 
 use chrono::NaiveDate;
 use miette::Diagnostic;
@@ -30,6 +31,7 @@ pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
 pub use cond::{CmpOp, Cond, Derived, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
 pub use display::{CondText, show};
+pub use schema::{FieldKind, Schema, SchemaField, list_values};
 
 /// A checked policy set, ready to evaluate.
 #[derive(Debug, Clone, Default)]
@@ -39,7 +41,10 @@ pub struct Plan {
     rates: Rates,
     derived: Vec<Derived>,
     tests: Vec<TestCase>,
+    schema: Option<Schema>,
     fields: Vec<FieldPath>,
+    /// Each slot's kind in the schema, if there is one.
+    slot_kinds: Vec<Option<FieldKind>>,
     id_slot: usize,
     /// For each rule, its place in an order where every rule comes after the
     /// rules that override it: deciding which matched rules are suppressed walks
@@ -59,6 +64,8 @@ pub struct Parts {
     pub derived: Vec<Derived>,
     /// Tests written in the policies, in order.
     pub tests: Vec<TestCase>,
+    /// The listing schema, if the policies declare one.
+    pub schema: Option<Schema>,
 }
 
 /// A plan that breaks an invariant: a bug in whatever built it, never a user error.
@@ -85,11 +92,18 @@ impl Plan {
             rates,
             mut derived,
             tests,
+            schema,
         } = parts;
         check_indices(&rules, &shared, &derived, &tests)?;
         let override_rank = override_ranks(&rules)?;
         let (fields, id_slot) = assign_slots(&mut rules, &mut shared, &mut derived);
+        let slot_kinds = fields
+            .iter()
+            .map(|f| schema.as_ref().and_then(|s| s.kind_of(&f.dotted)))
+            .collect();
         Ok(Plan {
+            schema,
+            slot_kinds,
             rules,
             shared,
             rates,
@@ -128,6 +142,16 @@ impl Plan {
     /// Tests written in the policies, in order.
     pub fn tests(&self) -> &[TestCase] {
         &self.tests
+    }
+
+    /// The listing schema, if the policies declare one.
+    pub fn schema(&self) -> Option<&Schema> {
+        self.schema.as_ref()
+    }
+
+    /// The schema's kind for slot `slot`, if the policies declare one.
+    pub fn slot_kind(&self, slot: usize) -> Option<&FieldKind> {
+        self.slot_kinds.get(slot)?.as_ref()
     }
 
     /// Every field the plan reads, by slot.

@@ -25,7 +25,7 @@ pub enum Kind {
 
 /// Words that begin an item in the grammar (`item_start` in `grammar/akar.pest`).
 pub(super) const ITEM_STARTS: &[&str] = &[
-    "policy", "rate", "let", "subject", "rule", "block", "flag", "allow", "test",
+    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
 ];
 
 /// Words that begin a rule's clause (`clause` in the grammar), and `where`, which

@@ -37,7 +37,7 @@ impl Key {
                 })
             }
             ast::Item::Test(test) => Some(Key::Test(test.name.value.clone())),
-            ast::Item::Header(_) => None,
+            ast::Item::Header(_) | ast::Item::Schema(_) => None,
         }
     }
 }

@@ -18,6 +18,7 @@ pub enum Item {
     Rate(Rate),
     Let(Let),
     Subject(SubjectDecl),
+    Schema(Schema),
     Rule(Box<Rule>),
     Test(TestBlock),
 }
@@ -29,6 +30,7 @@ impl Item {
             Item::Rate(r) => r.span,
             Item::Let(l) => l.span,
             Item::Subject(s) => s.span,
+            Item::Schema(s) => s.span,
             Item::Rule(r) => r.span,
             Item::Test(t) => t.span,
         }
@@ -105,6 +107,49 @@ pub struct SubjectDecl {
     pub name: Ident,
     pub condition: Cond,
     pub span: Span,
+}
+
+/// `schema { FIELD: KIND, ... }`: the fields listings have, and their kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub fields: Vec<SchemaField>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaField {
+    pub path: Vec<Ident>,
+    pub kind: FieldKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Text,
+    Number,
+    Boolean,
+    Date,
+    Money,
+    Object,
+    ListOfText,
+    /// Text that is one of these values.
+    OneOf(Vec<Expr>),
+}
+
+impl FieldKind {
+    /// The kind as a schema writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Number => "number",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Date => "date",
+            FieldKind::Money => "money",
+            FieldKind::Object => "object",
+            FieldKind::ListOfText => "list of text",
+            FieldKind::OneOf(_) => "one of",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

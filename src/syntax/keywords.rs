@@ -8,6 +8,7 @@ pub const RESERVED: &[&str] = &[
     "rate",
     "let",
     "subject",
+    "schema",
     "rule",
     "block",
     "flag",
@@ -36,6 +37,7 @@ pub const RESERVED: &[&str] = &[
 /// may have a field called `title`.
 pub const CONTEXTUAL: &[&str] = &[
     "title", "source", "missing", "present", "any", "with", "at", "given", "expect", "by", "error",
+    "text", "number", "boolean", "date", "money", "object", "list", "of", "one",
 ];
 
 /// Every word of the language, reserved or not.

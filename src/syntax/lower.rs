@@ -49,6 +49,7 @@ pub(super) fn item(pair: Pair<Rule>, base: usize) -> Result<Item> {
         Rule::rate_decl => rate(cx, inner).map(Item::Rate),
         Rule::let_decl => let_decl(cx, inner).map(Item::Let),
         Rule::subject_decl => subject(cx, inner).map(Item::Subject),
+        Rule::schema_decl => schema(cx, inner).map(Item::Schema),
         Rule::named_rule | Rule::unnamed_rule => rule(cx, inner).map(|r| Item::Rule(Box::new(r))),
         Rule::test_block => test_block(cx, inner).map(Item::Test),
         _ => Err(cx.internal(&inner)),
@@ -69,8 +70,10 @@ fn next<'i>(
 
 /// Keywords and closing brackets only guide the grammar; they carry no meaning.
 fn is_keyword(rule: Rule) -> bool {
-    matches!(rule, Rule::close_paren | Rule::close_bracket)
-        || format!("{rule:?}").starts_with("kw_")
+    matches!(
+        rule,
+        Rule::close_paren | Rule::close_bracket | Rule::close_brace
+    ) || format!("{rule:?}").starts_with("kw_")
 }
 
 fn header(cx: Ctx, pair: Pair<Rule>) -> Result<Header> {
@@ -182,6 +185,51 @@ fn subject(cx: Ctx, pair: Pair<Rule>) -> Result<SubjectDecl> {
         condition,
         span,
     })
+}
+
+fn schema(cx: Ctx, pair: Pair<Rule>) -> Result<Schema> {
+    let span = cx.span(&pair);
+    let fields = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::schema_field)
+        .map(|field| schema_field(cx, field))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Schema { fields, span })
+}
+
+fn schema_field(cx: Ctx, pair: Pair<Rule>) -> Result<SchemaField> {
+    let span = cx.span(&pair);
+    let mut pairs = pair.into_inner();
+    let path = match expr(cx, next(cx, &mut pairs, span, "field")?)?.kind {
+        ExprKind::Path(path) => path,
+        _ => return Err(cx.missing(span, "field")),
+    };
+    let kind_pair = next(cx, &mut pairs, span, "kind")?;
+    let word = kind_pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| cx.missing(span, "kind"))?;
+    let kind = match word.as_rule() {
+        Rule::kw_text => FieldKind::Text,
+        Rule::kw_number => FieldKind::Number,
+        Rule::kw_boolean => FieldKind::Boolean,
+        Rule::kw_date => FieldKind::Date,
+        Rule::kw_money => FieldKind::Money,
+        Rule::kw_object => FieldKind::Object,
+        Rule::kind_list => FieldKind::ListOfText,
+        Rule::kind_one_of => {
+            let list = word
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::list)
+                .ok_or_else(|| cx.missing(span, "list"))?;
+            match expr(cx, list)?.kind {
+                ExprKind::List(items) => FieldKind::OneOf(items),
+                _ => return Err(cx.missing(span, "list")),
+            }
+        }
+        _ => return Err(cx.internal(&word)),
+    };
+    Ok(SchemaField { path, kind, span })
 }
 
 /// The clauses of a rule as they are read, each at most once.

@@ -30,7 +30,7 @@ impl Parsed {
 /// Words that begin an item: after a syntax error, reading resumes at the next line
 /// that starts with one of them, so one mistake does not hide the rest of the file.
 const ITEM_STARTS: &[&str] = &[
-    "policy", "rate", "let", "subject", "rule", "block", "flag", "allow", "test",
+    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
 ];
 
 /// Parses a whole policy file, recovering after errors.

@@ -192,6 +192,11 @@ fn phrase(rule: Rule) -> &'static str {
         Rule::else_pattern => "`else`",
         Rule::json_object => "a JSON object",
         Rule::test_at => "`at`",
+        Rule::schema_field => "a field and its kind, such as `price: money`",
+        Rule::field_kind | Rule::kind_list | Rule::kind_one_of => {
+            "a kind: `text`, `number`, `boolean`, `date`, `money`, `object`, `list of text` or `one of [...]`"
+        }
+        Rule::close_brace => "`}`",
         Rule::test_given => "`given`",
         Rule::test_expect => "`expect`",
         other => keyword(other).map_or("something else", keyword_phrase),
@@ -205,6 +210,7 @@ fn is_item_start(rule: Rule) -> bool {
             | Rule::kw_rate
             | Rule::kw_let
             | Rule::kw_subject
+            | Rule::kw_schema
             | Rule::kw_rule
             | Rule::kw_block
             | Rule::kw_flag
@@ -228,6 +234,16 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_rate, "rate", "`rate`"),
     (Rule::kw_let, "let", "`let`"),
     (Rule::kw_subject, "subject", "`subject`"),
+    (Rule::kw_schema, "schema", "`schema`"),
+    (Rule::kw_text, "text", "a kind"),
+    (Rule::kw_number, "number", "a kind"),
+    (Rule::kw_boolean, "boolean", "a kind"),
+    (Rule::kw_date, "date", "a kind"),
+    (Rule::kw_money, "money", "a kind"),
+    (Rule::kw_object, "object", "a kind"),
+    (Rule::kw_list, "list", "a kind"),
+    (Rule::kw_of, "of", "`of`"),
+    (Rule::kw_one, "one", "a kind"),
     (Rule::kw_rule, "rule", "`rule`"),
     (Rule::kw_overrides, "overrides", "`overrides`"),
     (Rule::kw_block, "block", ACTION),
