@@ -175,6 +175,7 @@ fn a_changed_plan_is_decided_as_it_now_reads() {
         rates: plan.rates().clone(),
         derived: plan.derived().to_vec(),
         tests: Vec::new(),
+        schema: plan.schema().cloned(),
     };
     let edited = akar::plan::Plan::new(parts).unwrap();
     let at = date("2024-01-01");
@@ -215,6 +216,7 @@ fn plans_that_break_an_invariant_are_refused() {
         rates: plan.rates().clone(),
         derived: plan.derived().to_vec(),
         tests: Vec::new(),
+        schema: plan.schema().cloned(),
     };
     let error = akar::plan::Plan::new(parts).unwrap_err();
     assert!(error.problem.contains("cycle"), "{error}");
