@@ -99,7 +99,12 @@ mod derived_fields {
     #[test]
     fn a_match_derives_a_field_from_the_category_tree() {
         let policy = r#"
-let cluster = match category { "Muslim Fashion", "Batik" => fashion, else => other }
+let cluster = match category {
+  "Muslim Fashion", "Batik" => fashion,
+  "Food and Drink" => culinary,
+  "Party Supplies and Craft" => craft,
+  else => other
+}
 block import where cluster in [fashion, culinary, craft]
 "#;
         assert_blocks(policy, json!({"category": "Batik", "cross_border": true}));
@@ -110,6 +115,23 @@ block import where cluster in [fashion, culinary, craft]
         assert_allows(
             policy,
             json!({"category": "Handphone", "cross_border": true}),
+        );
+    }
+
+    #[test]
+    fn a_value_no_arm_gives_is_a_check_error() {
+        // The `match` is closed: a value none of its arms gives can never match.
+        let policy = r#"
+let cluster = match category { "Muslim Fashion", "Batik" => fashion, else => other }
+let akar_clusters = [fashon, culinary]
+block import where cluster in akar_clusters or cluster == fashion
+"#;
+        let rendered = diagnostics(policy);
+        assert_eq!(check_codes(policy), ["akar::check::unknown_value"; 2]);
+        assert!(rendered.contains("did you mean `fashion`?"), "{rendered}");
+        assert!(
+            rendered.contains("`cluster` is one of fashion, other"),
+            "{rendered}"
         );
     }
 }
