@@ -34,6 +34,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
 pub mod fuzzy;
+pub mod infer;
 pub mod input;
 pub mod json;
 pub mod money;

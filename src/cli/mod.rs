@@ -46,6 +46,19 @@ pub enum Command {
     },
     /// Decide every listing of a catalogue: one JSON object per listing on stdout.
     Eval(eval::EvalArgs),
+    /// Infer a listing schema from a catalogue; written as a policy file to stdout.
+    Schema {
+        /// The catalogue: NDJSON, a JSON array, or CSV (by extension); `-` for stdin.
+        #[arg(long, short = 'l')]
+        listings: String,
+        /// Read the catalogue as this format, whatever its extension.
+        #[arg(long, value_enum)]
+        input_format: Option<eval::InputFormatArg>,
+        /// Fields to keep open text however few values the catalogue shows
+        /// (e.g. `seller.country`), separated by commas.
+        #[arg(long, value_delimiter = ',')]
+        open: Vec<String>,
+    },
     /// Write a seeded synthetic catalogue (NDJSON) to stdout, for benchmarks.
     Generate {
         /// How many listings.
@@ -134,7 +147,38 @@ pub fn run(cli: Cli) -> Exit {
         } => fmt::run(&files, check, errors.style()),
         Command::Repl { files } => repl::run(&files),
         Command::Generate { count, seed } => generate(count, seed),
+        Command::Schema {
+            listings,
+            input_format,
+            open,
+        } => schema(&listings, input_format.map(Into::into), &open),
     }
+}
+
+fn schema(listings: &str, format: Option<crate::input::InputFormat>, open: &[String]) -> Exit {
+    let records = match crate::input::open(listings, format) {
+        Ok(records) => records,
+        Err(e) => {
+            eprint!("{}", render(&miette::Report::new(e), Style::plain()));
+            return Exit::Usage;
+        }
+    };
+    let mut inference = crate::infer::Inference::default();
+    for field in open {
+        inference.keep_open(field);
+    }
+    for record in records {
+        match record.listing {
+            Ok(listing) => inference.add(&listing),
+            Err(_) => inference.unreadable(),
+        }
+    }
+    let mut command = format!("akar schema --listings {listings}");
+    if !open.is_empty() {
+        command.push_str(&format!(" --open {}", open.join(",")));
+    }
+    print!("{}", inference.to_policy(&command));
+    Exit::Ok
 }
 
 fn generate(count: u64, seed: u64) -> Exit {

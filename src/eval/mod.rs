@@ -56,6 +56,12 @@ impl Default for Decision {
     }
 }
 
+/// Whether a listing's text is a date as akar reads dates: RFC 3339 (`2025-04-11`
+/// or `2025-04-11T14:41:49Z`).
+pub fn is_listing_date(text: &str) -> bool {
+    date::parse_listing_date(text).is_some()
+}
+
 /// Decides one listing on `date`. To decide many, make a [`Decider`] once.
 pub fn decide(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Decision, EvalError> {
     Decider::new(plan, date).decide_json(listing)
