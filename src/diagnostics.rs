@@ -23,6 +23,14 @@ impl Problem {
         }
     }
 
+    /// A warning: reported, counted, but no reason to refuse the policy.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self.diagnostic.severity(),
+            Some(miette::Severity::Warning | miette::Severity::Advice)
+        )
+    }
+
     /// Where the first label points, for ordering problems.
     pub fn offset(&self) -> usize {
         self.diagnostic
@@ -179,6 +187,7 @@ pub const MAX_RENDERED: usize = 100;
 /// Renders problems in order, with a closing count for people.
 pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> String {
     let count = problems.len();
+    let warnings = problems.iter().filter(|p| p.is_warning()).count();
     let mut out = String::new();
     let shown = match style.format {
         ErrorFormat::Human => MAX_RENDERED,
@@ -208,8 +217,17 @@ pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> St
                 count - shown
             );
         }
-        let plural = if count == 1 { "" } else { "s" };
-        let _ = writeln!(out, "{count} error{plural} found");
+        let _ = writeln!(out, "{} found", counted(count - warnings, warnings));
     }
     out
+}
+
+/// `2 errors and 1 warning`, `1 warning`, `3 errors`.
+pub fn counted(errors: usize, warnings: usize) -> String {
+    let some = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => some(e, "error"),
+        (0, w) => some(w, "warning"),
+        (e, w) => format!("{} and {}", some(e, "error"), some(w, "warning")),
+    }
 }

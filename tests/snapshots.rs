@@ -36,20 +36,26 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The diagnostics for one policy file, as `akar check` renders them without colour.
-fn diagnostics(name: &str, text: &str) -> String {
+/// The diagnostics for one policy file, as `akar check` renders them without
+/// colour (errors and warnings), and how many errors and warnings there are.
+fn diagnostics(name: &str, text: &str) -> (String, usize, usize) {
     let mut sources = Sources::default();
     sources.add(name, text);
-    match check_sources(&sources) {
-        Ok(_) => "no problems found\n".to_string(),
-        Err(problems) => {
-            assert!(
-                !problems.is_empty(),
-                "{name}: check failed without a problem"
-            );
-            render_all(problems, &sources, Style::plain())
-        }
+    let checked = akar::check::check_all(&sources);
+    let (errors, warnings) = (checked.errors(), checked.warnings());
+    assert_eq!(
+        checked.plan.is_some(),
+        errors == 0,
+        "{name}: a plan exactly when there is no error"
+    );
+    if checked.problems.is_empty() {
+        return ("no problems found\n".to_string(), 0, 0);
     }
+    (
+        render_all(checked.problems, &sources, Style::plain()),
+        errors,
+        warnings,
+    )
 }
 
 #[test]
@@ -57,19 +63,23 @@ fn check() {
     insta::glob!("cases/check/*.policy", |path| {
         let name = file_name(path);
         let text = read(path);
-        let rendered = diagnostics(&name, &text);
+        let (rendered, errors, warnings) = diagnostics(&name, &text);
         for word in INTERNALS {
             assert!(
                 !rendered.contains(word),
                 "{name}: the diagnostics show the internal word `{word}`:\n{rendered}"
             );
         }
-        // A file named `clean-*` must check; every other case must not.
-        let clean = name.starts_with("clean-");
-        assert_eq!(
-            rendered == "no problems found\n",
-            clean,
-            "{name}: clean files must have no problems, other cases at least one:\n{rendered}"
+        // A file named `clean-*` has no problem at all, one named `warn-*` only
+        // warnings; every other case has an error.
+        let expected = match name.split('-').next() {
+            Some("clean") => errors == 0 && warnings == 0,
+            Some("warn") => errors == 0 && warnings > 0,
+            _ => errors > 0,
+        };
+        assert!(
+            expected,
+            "{name}: {errors} errors and {warnings} warnings:\n{rendered}"
         );
         insta::assert_snapshot!(format!(
             "--- policy ---\n{text}\n--- diagnostics ---\n{rendered}"

@@ -282,6 +282,102 @@ pub enum CheckError {
     )]
     Internal { problem: String },
 
+    #[error("`let {name}` is never used")]
+    #[diagnostic(
+        code(akar::check::unused_let),
+        severity(Warning),
+        help("remove it, or use it in a rule")
+    )]
+    UnusedLet {
+        name: String,
+        #[label("defined here, used nowhere")]
+        span: Span,
+    },
+
+    #[error("`let {name}` hides the listing field `{name}`")]
+    #[diagnostic(
+        code(akar::check::let_hides_field),
+        severity(Warning),
+        help(
+            "rename the `let`: wherever `{name}` is read, it means the `let`, never the listing's own field"
+        )
+    )]
+    LetHidesField {
+        name: String,
+        #[label("the schema declares a field of this name")]
+        span: Span,
+    },
+
+    #[error("rule `{rule}` gives no reason")]
+    #[diagnostic(
+        code(akar::check::no_because),
+        severity(Warning),
+        help(
+            "add `because \"...\"` naming its source: every decision the rule takes part in shows it"
+        )
+    )]
+    NoBecause {
+        rule: String,
+        #[label("no `because`")]
+        span: Span,
+    },
+
+    #[error("test \"{name}\" has no date")]
+    #[diagnostic(
+        code(akar::check::test_without_at),
+        severity(Warning),
+        help(
+            "add `at YYYY-MM-DD`: without it the test runs on today's date, and its outcome changes as rules come into force"
+        )
+    )]
+    TestWithoutAt {
+        name: String,
+        #[label("runs on today's date")]
+        span: Span,
+    },
+
+    #[error("the condition of rule `{rule}` can never hold")]
+    #[diagnostic(code(akar::check::never_holds), severity(Warning))]
+    NeverHolds {
+        rule: String,
+        #[label("{why}")]
+        span: Span,
+        why: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("the rate between `{pair}` is declared twice")]
+    #[diagnostic(
+        code(akar::check::duplicate_rate),
+        severity(Warning),
+        help("the two agree; keep one")
+    )]
+    SameRate {
+        pair: String,
+        #[label("declared again here")]
+        span: Span,
+        #[label("first declared here")]
+        first: Option<Span>,
+        #[related]
+        elsewhere: Vec<Elsewhere>,
+    },
+
+    #[error("rates for `{pair}` disagree")]
+    #[diagnostic(
+        code(akar::check::conflicting_rates),
+        help("declare each exchange rate once; akar derives the others from it")
+    )]
+    RateConflict {
+        pair: String,
+        #[label("this rate")]
+        span: Span,
+        #[label("contradicts this one")]
+        first: Option<Span>,
+        #[related]
+        elsewhere: Vec<Elsewhere>,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(akar::check::invalid))]
     Invalid {

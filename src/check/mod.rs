@@ -12,6 +12,7 @@ mod rules;
 mod schema;
 mod types;
 mod values;
+mod warnings;
 
 use std::collections::HashMap;
 
@@ -25,8 +26,40 @@ use crate::syntax::{self, Span, ast};
 use names::Names;
 use types::FieldTypes;
 
-/// Parses and checks a set of policy files.
+/// A policy set checked: its plan, unless it has errors, and every problem found
+/// (errors and warnings), in reading order.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: Option<Plan>,
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| !p.is_warning()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_warning()).count()
+    }
+}
+
+/// Parses and checks a set of policy files: the plan, or the errors (warnings
+/// are not reported here: see [`check_all`]).
 pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
+    let checked = check_all(sources);
+    match checked.plan {
+        Some(plan) => Ok(plan),
+        None => Err(checked
+            .problems
+            .into_iter()
+            .filter(|p| !p.is_warning())
+            .collect()),
+    }
+}
+
+/// Parses and checks a set of policy files, keeping the warnings too.
+pub fn check_all(sources: &Sources) -> Checked {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for (id, file) in sources.files().iter().enumerate() {
@@ -34,27 +67,26 @@ pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
         problems.extend(parsed.errors.into_iter().map(|e| Problem::new(id, e)));
         files.push(parsed.file);
     }
-    match check(sources, &files) {
-        Ok(plan) if problems.is_empty() => Ok(plan),
-        Ok(_) => Err(problems),
-        Err(more) => {
-            problems.extend(more);
-            // Report in reading order, as a person goes through the file.
-            problems.sort_by_key(|p| (p.file, p.offset()));
-            Err(problems)
-        }
+    let checked = check(sources, &files);
+    let syntax_errors = !problems.is_empty();
+    problems.extend(checked.problems);
+    // Reported in reading order, as a person goes through the file.
+    problems.sort_by_key(|p| (p.file, p.offset()));
+    Checked {
+        plan: checked.plan.filter(|_| !syntax_errors),
+        problems,
     }
 }
 
 /// Checks parsed files (one per entry of `sources`, in the same order).
-pub fn check(sources: &Sources, files: &[ast::File]) -> Result<Plan, Vec<Problem>> {
+pub fn check(sources: &Sources, files: &[ast::File]) -> Checked {
     let mut checker = Checker::new(sources, files);
     checker.names = Names::collect(files, sources, &mut checker.problems);
     let plan = checker.run();
-    if checker.problems.is_empty() {
-        Ok(plan)
-    } else {
-        Err(checker.problems)
+    let clean = checker.problems.iter().all(Problem::is_warning);
+    Checked {
+        plan: clean.then_some(plan),
+        problems: checker.problems,
     }
 }
 
@@ -116,6 +148,8 @@ impl<'a> Checker<'a> {
         self.overrides(&mut rules);
         self.check_money(&rates);
         let tests = self.tests(&rules);
+        self.unused_lets();
+        self.lets_hiding_fields();
         let derived = std::mem::take(&mut self.derived);
         let parts = Parts {
             rules,

@@ -44,8 +44,8 @@ impl Checker<'_> {
     }
 
     fn rate_edges(&mut self) -> Vec<Edge> {
-        let mut edges = Vec::new();
-        let mut seen: HashMap<(String, String), Span> = HashMap::new();
+        let mut edges: Vec<Edge> = Vec::new();
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for (file, parsed) in self.files.iter().enumerate() {
             self.file = file;
             for item in &parsed.items {
@@ -56,22 +56,46 @@ impl Checker<'_> {
                     continue;
                 };
                 let key = pair_key(&edge.from, &edge.to);
-                if let Some(first) = seen.get(&key) {
-                    let first = *first;
-                    self.error(CheckError::Duplicate {
-                        kind: "rate",
-                        name: format!("{} {}", edge.from, edge.to),
-                        span: rate.span,
-                        first: Some(first),
-                        help: Some("declare each exchange rate once".into()),
-                    });
-                    continue;
+                match seen.get(&key).and_then(|i| edges.get(*i)) {
+                    Some(first) => self.rate_again(first.file, first, &edge),
+                    None => {
+                        seen.insert(key, edges.len());
+                        edges.push(edge);
+                    }
                 }
-                seen.insert(key, rate.span);
-                edges.push(edge);
             }
         }
         edges
+    }
+
+    /// A rate between two currencies declared again: a warning if the two agree
+    /// (either way round), an error if they do not.
+    fn rate_again(&mut self, file: FileId, first: &Edge, again: &Edge) {
+        let agree = if first.from == again.from {
+            first.amount == again.amount
+        } else {
+            exact_mul(first.amount, again.amount) == Some(Decimal::ONE)
+        };
+        let pair = format!("{} and {}", again.from, again.to);
+        let message = format!("the rate between `{pair}` is first declared");
+        let (label, elsewhere) =
+            self.other_place((file, first.span), "first declared here", &message);
+        let error = if agree {
+            CheckError::SameRate {
+                pair,
+                span: again.span,
+                first: label,
+                elsewhere,
+            }
+        } else {
+            CheckError::RateConflict {
+                pair,
+                span: again.span,
+                first: label,
+                elsewhere,
+            }
+        };
+        self.error(error);
     }
 
     fn edge(&mut self, file: FileId, rate: &ast::Rate) -> Option<Edge> {

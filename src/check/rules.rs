@@ -35,6 +35,18 @@ impl<'a> Checker<'a> {
             1 => parts.pop().unwrap_or(Cond::True),
             _ => Cond::And(parts),
         };
+        let head = rule.name.as_ref().map_or(rule.action_span, |n| n.span);
+        let label = match &rule.name {
+            Some(name) => name.name.clone(),
+            None => self.location(self.file, rule.span),
+        };
+        if rule.because.is_none() {
+            self.error(CheckError::NoBecause {
+                rule: label.clone(),
+                span: head,
+            });
+        }
+        self.never_holds(&label, &when, head);
         let effective = rule.effective.as_ref().and_then(|d| self.date(d));
         let until = rule.until.as_ref().and_then(|d| self.date(d));
         if let (Some(e), Some(u), Some(es), Some(us)) =
@@ -205,7 +217,13 @@ impl<'a> Checker<'a> {
     fn test_case(&mut self, test: &ast::TestBlock, rules: &[Rule]) -> Option<TestCase> {
         let at = match &test.at {
             Some(date) => Some(self.date(date)?),
-            None => None,
+            None => {
+                self.error(CheckError::TestWithoutAt {
+                    name: test.name.value.clone(),
+                    span: test.name.span,
+                });
+                None
+            }
         };
         let given: serde_json::Value = match serde_json::from_str(&test.given.value) {
             Ok(value @ serde_json::Value::Object(_)) => value,

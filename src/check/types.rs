@@ -124,21 +124,8 @@ impl Checker<'_> {
         span: crate::syntax::Span,
     ) {
         let there = format!("{how} {} here", before.phrase());
-        let (label, elsewhere) = if first.0 == self.file {
-            (Some(first.1), Vec::new())
-        } else {
-            let place = self.location(first.0, first.1);
-            let code = self.sources.named_source(first.0);
-            (
-                None,
-                vec![Elsewhere {
-                    message: format!("`{name}` is {how} {} at {place}", before.phrase()),
-                    code,
-                    span: first.1,
-                    label: there.clone(),
-                }],
-            )
-        };
+        let message = format!("`{name}` is {how} {}", before.phrase());
+        let (label, elsewhere) = self.other_place(first, &there, &message);
         self.error(CheckError::KindClash {
             problem: format!(
                 "`{name}` is read as {} here, but as {} elsewhere",
@@ -152,6 +139,28 @@ impl Checker<'_> {
             elsewhere,
             help: "a field holds one kind of value: one of the two can never hold".into(),
         });
+    }
+
+    /// Another place a problem involves: a label if it is in the current file,
+    /// else a related diagnostic drawn against its own file (a label can only
+    /// point into the file its diagnostic is drawn against).
+    pub(super) fn other_place(
+        &self,
+        at: At,
+        label: &str,
+        message: &str,
+    ) -> (Option<crate::syntax::Span>, Vec<Elsewhere>) {
+        if at.0 == self.file {
+            return (Some(at.1), Vec::new());
+        }
+        let place = self.location(at.0, at.1);
+        let elsewhere = Elsewhere {
+            message: format!("{message}, at {place}"),
+            code: self.sources.named_source(at.0),
+            span: at.1,
+            label: label.to_string(),
+        };
+        (None, vec![elsewhere])
     }
 
     /// Records the kind of a comparison's value.

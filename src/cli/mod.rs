@@ -41,6 +41,9 @@ pub enum Command {
         /// Policy files, or directories of `.policy` files; together one policy set.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Exit 1 when there are warnings too, not only errors (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
         #[command(flatten)]
         errors: ErrorArgs,
     },
@@ -137,7 +140,11 @@ fn terminal_width() -> usize {
 /// Runs a parsed command line, writing to stdout and stderr.
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
-        Command::Check { files, errors } => check::run(&files, errors.style()),
+        Command::Check {
+            files,
+            deny_warnings,
+            errors,
+        } => check::run(&files, errors.style(), deny_warnings),
         Command::Eval(args) => eval::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
         Command::Fmt {
