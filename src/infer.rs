@@ -14,7 +14,7 @@ const MAX_DISTINCT: usize = 40;
 const PER_VALUE: usize = 5;
 
 /// What one field's values have been so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Seen {
     text: usize,
     dates: usize,
@@ -28,14 +28,23 @@ struct Seen {
     values: Option<BTreeSet<String>>,
 }
 
-impl Seen {
-    fn new() -> Self {
+impl Default for Seen {
+    fn default() -> Self {
         Seen {
+            text: 0,
+            dates: 0,
+            numbers: 0,
+            booleans: 0,
+            money: 0,
+            lists: 0,
+            objects: 0,
+            nulls: 0,
             values: Some(BTreeSet::new()),
-            ..Seen::default()
         }
     }
+}
 
+impl Seen {
     fn total(&self) -> usize {
         self.text + self.numbers + self.booleans + self.money + self.lists + self.objects
     }
@@ -109,7 +118,7 @@ impl Inference {
     fn seen(&mut self, path: &str) -> &mut Seen {
         self.fields
             .entry(path.to_string())
-            .or_insert_with(Seen::new)
+            .or_default()
     }
 
     /// The schema as a policy file; `command` is how it was made, for its header.
