@@ -116,9 +116,7 @@ impl Inference {
     }
 
     fn seen(&mut self, path: &str) -> &mut Seen {
-        self.fields
-            .entry(path.to_string())
-            .or_default()
+        self.fields.entry(path.to_string()).or_default()
     }
 
     /// The schema as a policy file; `command` is how it was made, for its header.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, Rule, TestCase};
+use crate::plan::{Cond, Expect, Rule, TestCase};
 use crate::syntax::ast;
 
 impl<'a> Checker<'a> {
@@ -230,38 +230,74 @@ impl<'a> Checker<'a> {
             Ok(_) => return self.bad_listing(test, "not an object".into()),
             Err(e) => return self.bad_listing(test, e.to_string()),
         };
-        let mut by = Vec::new();
-        for name in &test.by {
-            match rules
-                .iter()
-                .position(|r| r.name.as_deref() == Some(name.name.as_str()))
-            {
-                Some(i) => by.push(i),
-                None => {
-                    let near =
-                        did_you_mean(&name.name, rules.iter().filter_map(|r| r.name.as_deref()));
-                    self.error(CheckError::UnknownName {
-                        kind: "rule",
-                        name: name.name.clone(),
-                        span: name.span,
-                        help: near.map(|n| format!("did you mean `{n}`?")),
-                    });
-                }
-            }
-        }
-        let expect = match test.expect {
-            ast::Expected::Action(action) => Some(action),
-            ast::Expected::Error => None,
-        };
+        let expects = test
+            .expects
+            .iter()
+            .map(|e| self.expectation(&e.kind, rules))
+            .collect::<Option<Vec<_>>>()?;
         let location = self.location(self.file, test.span);
         Some(TestCase {
             name: test.name.value.clone(),
             at,
             given,
-            expect,
-            by,
+            expects,
             location,
         })
+    }
+
+    /// One `expect`, its rule names resolved; `None` (reported) if one is unknown.
+    fn expectation(&mut self, kind: &ast::ExpectKind, rules: &[Rule]) -> Option<Expect> {
+        Some(match kind {
+            ast::ExpectKind::Decision { outcome, by } => {
+                let by = by
+                    .iter()
+                    .map(|name| self.test_rule(name, rules))
+                    .collect::<Vec<_>>();
+                Expect::Decision {
+                    action: match outcome {
+                        ast::Expected::Action(action) => Some(*action),
+                        ast::Expected::Error => None,
+                    },
+                    by: by.into_iter().collect::<Option<Vec<_>>>()?,
+                }
+            }
+            ast::ExpectKind::Applies { rule, applies } => Expect::Applies {
+                rule: self.test_rule(rule, rules)?,
+                applies: *applies,
+            },
+            ast::ExpectKind::Suppressed { rule, by } => {
+                let rule = self.test_rule(rule, rules);
+                let by = match by {
+                    Some(name) => Some(self.test_rule(name, rules)?),
+                    None => None,
+                };
+                Expect::Suppressed { rule: rule?, by }
+            }
+        })
+    }
+
+    /// A rule a test names, by its index; an unknown name is an error with
+    /// did-you-mean among the rules' names.
+    fn test_rule(&mut self, name: &ast::Ident, rules: &[Rule]) -> Option<usize> {
+        if let Some(i) = rules
+            .iter()
+            .position(|r| r.name.as_deref() == Some(name.name.as_str()))
+        {
+            return Some(i);
+        }
+        let near = did_you_mean(&name.name, rules.iter().filter_map(|r| r.name.as_deref()));
+        self.error(CheckError::UnknownName {
+            kind: "rule",
+            name: name.name.clone(),
+            span: name.span,
+            help: Some(match near {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => {
+                    "a test names rules defined with `rule NAME`, in any file of the set".into()
+                }
+            }),
+        });
+        None
     }
 
     fn bad_listing(&mut self, test: &ast::TestBlock, reason: String) -> Option<TestCase> {

@@ -6,8 +6,8 @@ use super::cond::{Lead, expr, literal_text, quote, width};
 use super::doc::{Block, Line, WIDTH};
 use crate::syntax::Span;
 use crate::syntax::ast::{
-    Expected, Expr, ExprKind, FieldKind, Header, Ident, Item, Let, LetValue, Literal, Match, Rate,
-    Rule, Schema, SubjectDecl, TestBlock,
+    ExpectKind, Expected, Expr, ExprKind, FieldKind, Header, Ident, Item, Let, LetValue, Literal,
+    Match, Rate, Rule, Schema, SubjectDecl, TestBlock,
 };
 
 /// Indentation of a clause, a header field, a test line or a `match` arm.
@@ -235,15 +235,10 @@ impl Printer<'_> {
             lines.push(self.date_line("at", at));
         }
         lines.push(self.keyword_line("given", &t.given.value, t.given.span));
-        let mut expect = match t.expect {
-            Expected::Action(action) => format!("expect {}", action.as_str()),
-            Expected::Error => "expect error".to_string(),
-        };
-        if !t.by.is_empty() {
-            let names: Vec<&str> = t.by.iter().map(|b| b.name.as_str()).collect();
-            expect = format!("{expect} by {}", names.join(", "));
+        for expectation in &t.expects {
+            let text = expect_text(&expectation.kind);
+            lines.push(Line::new(INDENT, text, self.trivia.tight(expectation.span)));
         }
-        lines.push(Line::new(INDENT, expect, self.trivia.tight(t.expect_span)));
         lines.push(closing("}", span));
         lines
     }
@@ -260,6 +255,39 @@ impl Printer<'_> {
             format!("{word} {value}"),
             Span::new(start, span.end),
         )
+    }
+}
+
+/// One `expect` line as the layout writes it.
+fn expect_text(kind: &ExpectKind) -> String {
+    match kind {
+        ExpectKind::Decision { outcome, by } => {
+            let outcome = match outcome {
+                Expected::Action(action) => action.as_str(),
+                Expected::Error => "error",
+            };
+            match by.as_slice() {
+                [] => format!("expect {outcome}"),
+                by => {
+                    let names: Vec<&str> = by.iter().map(|b| b.name.as_str()).collect();
+                    format!("expect {outcome} by {}", names.join(", "))
+                }
+            }
+        }
+        ExpectKind::Applies {
+            rule,
+            applies: true,
+        } => format!("expect {} applies", rule.name),
+        ExpectKind::Applies {
+            rule,
+            applies: false,
+        } => {
+            format!("expect {} does not apply", rule.name)
+        }
+        ExpectKind::Suppressed { rule, by } => match by {
+            Some(by) => format!("expect {} is suppressed by {}", rule.name, by.name),
+            None => format!("expect {} is suppressed", rule.name),
+        },
     }
 }
 

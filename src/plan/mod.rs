@@ -260,7 +260,7 @@ fn check_indices(
         }
     }
     for test in tests {
-        if let Some(by) = test.by.iter().find(|i| **i >= rules.len()) {
+        if let Some(by) = test.rules().find(|i| *i >= rules.len()) {
             return fail(format!("test \"{}\" names rule {by}", test.name));
         }
     }
@@ -372,10 +372,39 @@ pub struct TestCase {
     pub name: String,
     pub at: Option<NaiveDate>,
     pub given: serde_json::Value,
-    /// `None` expects an `error` decision.
-    pub expect: Option<Action>,
-    /// Rule indices named after `by`.
-    pub by: Vec<usize>,
+    /// Its `expect` lines, each of which must hold.
+    pub expects: Vec<Expect>,
     /// `FILE:LINE` of the test, for reports.
     pub location: String,
+}
+
+impl TestCase {
+    /// Every rule the test names, in order.
+    pub fn rules(&self) -> impl Iterator<Item = usize> + '_ {
+        self.expects.iter().flat_map(|e| {
+            let named: Vec<usize> = match e {
+                Expect::Decision { by, .. } => by.clone(),
+                Expect::Applies { rule, .. } => vec![*rule],
+                Expect::Suppressed { rule, by } => std::iter::once(*rule).chain(*by).collect(),
+            };
+            named
+        })
+    }
+}
+
+/// What a test expects of its listing's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// `expect ACTION by RULES`: the decision's action, and, when rules are
+    /// named, exactly the rules that gave that action. `expect error`: no
+    /// decision (`action` is `None`).
+    Decision {
+        action: Option<Action>,
+        by: Vec<usize>,
+    },
+    /// `expect RULE applies` (or `does not apply`): whatever else decides.
+    Applies { rule: usize, applies: bool },
+    /// `expect RULE is suppressed [by RULE]`: it matched, but an exception
+    /// overrode it.
+    Suppressed { rule: usize, by: Option<usize> },
 }

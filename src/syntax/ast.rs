@@ -185,16 +185,31 @@ pub struct Rule {
     pub span: Span,
 }
 
-/// `test "NAME" { at DATE given {json} expect ACTION by RULE, ... }`
+/// `test "NAME" { at DATE given {json} expect ... }`, with one or more `expect`s.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestBlock {
     pub name: Text,
     pub at: Option<Literal>,
     pub given: Text,
-    pub expect: Expected,
-    pub expect_span: Span,
-    pub by: Vec<Ident>,
+    pub expects: Vec<Expectation>,
     pub span: Span,
+}
+
+/// One `expect` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub kind: ExpectKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpectKind {
+    /// `expect ACTION [by RULE, ...]` or `expect error`: the decision.
+    Decision { outcome: Expected, by: Vec<Ident> },
+    /// `expect RULE applies` / `expect RULE does not apply`.
+    Applies { rule: Ident, applies: bool },
+    /// `expect RULE is suppressed [by RULE]`.
+    Suppressed { rule: Ident, by: Option<Ident> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,8 +36,30 @@ pub const RESERVED: &[&str] = &[
 /// Words with a meaning in one place only; they stay free for names, so a listing
 /// may have a field called `title`.
 pub const CONTEXTUAL: &[&str] = &[
-    "title", "source", "missing", "present", "any", "with", "at", "given", "expect", "by", "error",
-    "text", "number", "boolean", "date", "money", "object", "list", "of", "one",
+    "title",
+    "source",
+    "missing",
+    "present",
+    "any",
+    "with",
+    "at",
+    "given",
+    "expect",
+    "by",
+    "error",
+    "text",
+    "number",
+    "boolean",
+    "date",
+    "money",
+    "object",
+    "list",
+    "of",
+    "one",
+    "applies",
+    "apply",
+    "does",
+    "suppressed",
 ];
 
 /// Every word of the language, reserved or not.

@@ -360,7 +360,7 @@ fn test_block(cx: Ctx, pair: Pair<Rule>) -> Result<TestBlock> {
     let span = cx.span(&pair);
     let mut pairs = pair.into_inner();
     let name = text(cx, next(cx, &mut pairs, span, "test name")?)?;
-    let (mut at, mut given, mut expect) = (None, None, None);
+    let (mut at, mut given, mut expects) = (None, None, Vec::new());
     for part in pairs {
         let part_span = cx.span(&part);
         let mut inner = part.clone().into_inner();
@@ -373,34 +373,70 @@ fn test_block(cx: Ctx, pair: Pair<Rule>) -> Result<TestBlock> {
                     span: cx.span(&json),
                 });
             }
-            Rule::test_expect => expect = Some((expected(cx, part)?, part_span)),
+            Rule::test_expect => expects.push(Expectation {
+                kind: expectation(cx, next(cx, &mut inner, part_span, "expect")?)?,
+                span: part_span,
+            }),
             _ => {}
         }
     }
     let given = given.ok_or_else(|| cx.missing(span, "given"))?;
-    let ((expect, by), expect_span) = expect.ok_or_else(|| cx.missing(span, "expect"))?;
     Ok(TestBlock {
         name,
         at,
         given,
-        expect,
-        expect_span,
-        by,
+        expects,
         span,
     })
 }
 
-fn expected(cx: Ctx, pair: Pair<Rule>) -> Result<(Expected, Vec<Ident>)> {
-    let mut outcome = Expected::Error;
-    let mut by = Vec::new();
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::action => outcome = Expected::Action(action_of(cx, part)?),
-            Rule::rule_ref => by.extend(part.into_inner().map(|p| ident(cx, p))),
-            _ => {}
-        }
+fn expectation(cx: Ctx, pair: Pair<Rule>) -> Result<ExpectKind> {
+    let span = cx.span(&pair);
+    let rule = pair.as_rule();
+    let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+    let refs = |parts: &[Pair<Rule>]| -> Vec<Ident> {
+        parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::rule_ref)
+            .flat_map(|p| p.clone().into_inner().map(|i| ident(cx, i)))
+            .collect()
+    };
+    if rule == Rule::expect_decision {
+        let outcome = match parts.iter().find(|p| p.as_rule() == Rule::action) {
+            Some(action) => Expected::Action(action_of(cx, action.clone())?),
+            None => Expected::Error,
+        };
+        return Ok(ExpectKind::Decision {
+            outcome,
+            by: refs(&parts),
+        });
     }
-    Ok((outcome, by))
+    let mut names = refs(&parts).into_iter();
+    let subject = names.next().ok_or_else(|| cx.missing(span, "rule"))?;
+    let how = parts
+        .iter()
+        .find(|p| p.as_rule() != Rule::rule_ref)
+        .ok_or_else(|| cx.missing(span, "expectation"))?;
+    Ok(match how.as_rule() {
+        Rule::applies => ExpectKind::Applies {
+            rule: subject,
+            applies: true,
+        },
+        Rule::does_not_apply => ExpectKind::Applies {
+            rule: subject,
+            applies: false,
+        },
+        Rule::is_suppressed => {
+            let by = how
+                .clone()
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::rule_ref)
+                .flat_map(|p| p.into_inner().map(|i| ident(cx, i)))
+                .next();
+            ExpectKind::Suppressed { rule: subject, by }
+        }
+        _ => return Err(cx.internal(how)),
+    })
 }
 
 fn condition(cx: Ctx, pair: Pair<Rule>) -> Result<Cond> {

@@ -199,6 +199,11 @@ fn phrase(rule: Rule) -> &'static str {
         Rule::close_brace => "`}`",
         Rule::test_given => "`given`",
         Rule::test_expect => "`expect`",
+        Rule::expect_decision => "a decision such as `block by RULE`, or `error`",
+        Rule::expect_rule => "a rule and `applies`, `does not apply` or `is suppressed`",
+        Rule::applies | Rule::does_not_apply | Rule::is_suppressed => {
+            "`applies`, `does not apply` or `is suppressed`"
+        }
         other => keyword(other).map_or("something else", keyword_phrase),
     }
 }
@@ -275,6 +280,10 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_expect, "expect", "`expect`"),
     (Rule::kw_by, "by", "`by`"),
     (Rule::kw_error, "error", "`error`"),
+    (Rule::kw_applies, "applies", "`applies`"),
+    (Rule::kw_apply, "apply", "`apply`"),
+    (Rule::kw_does, "does", "`does not apply`"),
+    (Rule::kw_suppressed, "suppressed", "`suppressed`"),
 ];
 
 fn keyword(rule: Rule) -> Option<&'static str> {
