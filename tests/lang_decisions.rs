@@ -253,7 +253,74 @@ mod test_blocks {
         assert_eq!(plan.tests().len(), 1);
         let case = &plan.tests()[0];
         let decision = akar::eval::decide(&plan, &case.given, case.at.unwrap()).unwrap();
-        assert_eq!(Some(decision.action), case.expect);
-        assert!(decision.rules.contains(&case.by[0]));
+        let akar::plan::Expect::Decision { action, by } = &case.expects[0] else {
+            panic!("a decision is expected");
+        };
+        assert_eq!(Some(decision.action), *action);
+        assert!(decision.rules.contains(&by[0]));
+        assert!(akar::testing::run_case(&plan, case).is_ok());
+    }
+}
+
+mod test_semantics {
+    use super::*;
+
+    fn outcomes(policy: &str) -> Vec<Result<(), String>> {
+        let plan = plan_of_text(policy);
+        akar::testing::run_all(&plan, date("2024-01-01"))
+            .into_iter()
+            .map(|ran| ran.result)
+            .collect()
+    }
+
+    const RULES: &str = r#"
+rule a
+  block import
+  because "a"
+rule b
+  flag import where cluster == fashion
+  because "b"
+rule c overrides b
+  allow import where title contains "handmade"
+  because "c"
+"#;
+
+    #[test]
+    fn by_names_rules_that_gave_the_decisions_action() {
+        let given = r#"{"cross_border": true, "cluster": "fashion"}"#;
+        let policy = format!(
+            "{RULES}\ntest \"t1\" {{\n  at 2024-01-01\n  given {given}\n  expect block by a\n}}\ntest \"t2\" {{\n  at 2024-01-01\n  given {given}\n  expect block by b\n}}\n"
+        );
+        let results = outcomes(&policy);
+        assert_eq!(results[0], Ok(()));
+        // `b` applies, but it flags: it did not give the block.
+        let why = results[1].clone().unwrap_err();
+        assert!(
+            why.contains("expected block by [b], got block by [a, b]"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn one_rule_can_be_asserted_whatever_the_rest_decides() {
+        let policy = format!(
+            "{RULES}\ntest \"t\" {{\n  at 2024-01-01\n  given {{\"cross_border\": true, \"cluster\": \"fashion\", \"title\": \"Handmade\"}}\n  expect a applies\n  expect b does not apply\n  expect b is suppressed by c\n  expect c applies\n}}\n"
+        );
+        assert_eq!(outcomes(&policy), [Ok(())]);
+        let failing = policy.replace("expect b does not apply", "expect b applies");
+        let why = outcomes(&failing)[0].clone().unwrap_err();
+        assert!(why.contains("expected `b` to apply"), "{why}");
+    }
+
+    #[test]
+    fn a_failing_test_names_the_fields_no_rule_reads() {
+        let policy = format!(
+            "{RULES}\ntest \"t\" {{\n  at 2024-01-01\n  given {{\"cross_border\": true, \"titel\": \"Handmade\", \"cluster\": \"fashion\"}}\n  expect c applies\n}}\n"
+        );
+        let why = outcomes(&policy)[0].clone().unwrap_err();
+        assert!(
+            why.contains("no rule reads `titel` (did you mean `title`?)"),
+            "{why}"
+        );
     }
 }
