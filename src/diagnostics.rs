@@ -176,7 +176,11 @@ pub fn json_diagnostic(diagnostic: &dyn Diagnostic, file: Option<&SourceFile>) -
             .related()
             .into_iter()
             .flatten()
-            .map(|related| json_diagnostic(related, file))
+            // A related diagnostic with a source of its own is in that file.
+            .map(|related| match related.source_code() {
+                Some(_) => json_diagnostic(related, None),
+                None => json_diagnostic(related, file),
+            })
             .collect(),
     }
 }

@@ -7,15 +7,18 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = match word.chars().count() {
-        0..=2 => 0,
+    let length = word.chars().count();
+    let limit = match length {
+        0..=2 => 1,
         3..=5 => 1,
         _ => 2,
     };
-    let length = word.chars().count();
     candidates
         .into_iter()
         .filter(|c| *c != word)
+        // A word of two letters or less is too short to tell a changed letter
+        // from another word (`in`, `is`): only a letter more or less is a typo.
+        .filter(|c| length > 2 || c.chars().count() != length)
         // A length further off than the limit is more edits than it: skipping
         // those keeps a long word (or a long candidate) from costing its square.
         .filter(|c| {

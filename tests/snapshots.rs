@@ -311,3 +311,45 @@ fn eval() {
         insta::assert_snapshot!(case.report(&stdout, &stderr));
     });
 }
+
+/// `cases/test/*.policy`: the policy and what `akar test` prints for it.
+#[test]
+fn test_runs() {
+    insta::glob!("cases/test/*.policy", |path| {
+        let text = read(path);
+        let dir = path.parent().expect("a case folder");
+        let run = akar(dir, &["test", &file_name(path)], "");
+        insta::assert_snapshot!(format!(
+            "--- policy ---\n{text}\n--- akar test (exit {}) ---\n{}{}",
+            run.status.code().unwrap_or(-1),
+            stdout(&run),
+            stderr(&run)
+        ));
+    });
+}
+
+/// The same rate in two files: a warning drawn against both files, in people's
+/// form and in JSON (each label under its own file's name).
+#[test]
+fn a_rate_declared_in_two_files() {
+    let mut sources = Sources::default();
+    sources.add("a.policy", "rate USD = 15_500 IDR\n");
+    sources.add(
+        "b.policy",
+        "// the same rate, again\nrate IDR = 0.00000001 EUR\nrate USD = 15_500 IDR\n\nrule r\n  block import where price < 1 USD\n  because \"x\"\n",
+    );
+    let checked = akar::check::check_all(&sources);
+    assert!(checked.plan.is_some() && checked.warnings() == 1);
+    let human = render_all(checked.problems, &sources, Style::plain());
+    let checked = akar::check::check_all(&sources);
+    let json = Style {
+        format: akar::diagnostics::ErrorFormat::Json,
+        ..Style::plain()
+    };
+    let json = render_all(checked.problems, &sources, json);
+    let value: serde_json::Value = serde_json::from_str(json.trim()).expect("JSON");
+    assert_eq!(value["filename"], "b.policy");
+    assert_eq!(value["related"][0]["filename"], "a.policy");
+    assert_eq!(value["related"][0]["labels"][0]["line"], 1);
+    insta::assert_snapshot!(human);
+}

@@ -172,7 +172,20 @@ impl<'a> Checker<'a> {
             }
             ast::Test::ContainsAny(rhs) => {
                 self.infer_kind(&operand, Kind::TextOrList, rhs.span);
-                self.needles(rhs).map(Test::ContainsAny)
+                self.needles(rhs, "contains any").map(Test::ContainsAny)
+            }
+            ast::Test::StartsWithAny(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                self.needles(rhs, "starts with any")
+                    .map(Test::StartsWithAny)
+            }
+            ast::Test::EndsWith(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                self.text_needle(rhs, "ends with").map(Test::EndsWith)
+            }
+            ast::Test::EndsWithAny(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                self.needles(rhs, "ends with any").map(Test::EndsWithAny)
             }
         };
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
@@ -272,7 +285,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn needles(&mut self, rhs: &ast::Expr) -> Option<Vec<Needle>> {
+    fn needles(&mut self, rhs: &ast::Expr, test: &str) -> Option<Vec<Needle>> {
         if self.unknown_list(rhs) {
             return None;
         }
@@ -285,7 +298,7 @@ impl<'a> Checker<'a> {
                         other => {
                             self.mismatch(
                                 rhs.span,
-                                format!("`contains any` looks for text, not {}", other.kind()),
+                                format!("`{test}` looks for text, not {}", other.kind()),
                                 "not text",
                                 None,
                             );
@@ -298,9 +311,12 @@ impl<'a> Checker<'a> {
             LetValue::Scalar(..) => {
                 self.mismatch(
                     rhs.span,
-                    "`contains any` needs a list".into(),
+                    format!("`{test}` needs a list"),
                     "one value",
-                    Some("write `contains \"x\"` for one value, or a list `[\"a\", \"b\"]`".into()),
+                    Some(format!(
+                        "write a list `[\"a\", \"b\"]`, or `{} \"x\"` for one value",
+                        test.trim_end_matches(" any")
+                    )),
                 );
                 None
             }

@@ -370,9 +370,9 @@ pub enum CheckError {
     )]
     RateConflict {
         pair: String,
-        #[label("this rate")]
+        #[label("contradicts the first")]
         span: Span,
-        #[label("contradicts this one")]
+        #[label("first declared here")]
         first: Option<Span>,
         #[related]
         elsewhere: Vec<Elsewhere>,

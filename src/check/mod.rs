@@ -62,12 +62,16 @@ pub fn check_sources(sources: &Sources) -> Result<Plan, Vec<Problem>> {
 pub fn check_all(sources: &Sources) -> Checked {
     let mut problems = Vec::new();
     let mut files = Vec::new();
+    let mut unfinished = std::collections::HashSet::new();
     for (id, file) in sources.files().iter().enumerate() {
         let parsed = syntax::parse(&file.text);
         problems.extend(parsed.errors.into_iter().map(|e| Problem::new(id, e)));
+        unfinished.extend(parsed.unfinished);
         files.push(parsed.file);
     }
-    let checked = check(sources, &files);
+    let mut checker = Checker::new(sources, &files);
+    checker.unfinished = unfinished;
+    let checked = checker.finish();
     let syntax_errors = !problems.is_empty();
     problems.extend(checked.problems);
     // Reported in reading order, as a person goes through the file.
@@ -80,14 +84,7 @@ pub fn check_all(sources: &Sources) -> Checked {
 
 /// Checks parsed files (one per entry of `sources`, in the same order).
 pub fn check(sources: &Sources, files: &[ast::File]) -> Checked {
-    let mut checker = Checker::new(sources, files);
-    checker.names = Names::collect(files, sources, &mut checker.problems);
-    let plan = checker.run();
-    let clean = checker.problems.iter().all(Problem::is_warning);
-    Checked {
-        plan: clean.then_some(plan),
-        problems: checker.problems,
-    }
+    Checker::new(sources, files).finish()
 }
 
 pub(crate) struct Checker<'a> {
@@ -109,6 +106,8 @@ pub(crate) struct Checker<'a> {
     derived: Vec<crate::plan::Derived>,
     derived_index: HashMap<&'a str, usize>,
     money_used: Vec<(FileId, String, Span)>,
+    /// Names of items that did not parse.
+    unfinished: std::collections::HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -129,14 +128,31 @@ impl<'a> Checker<'a> {
             derived: Vec::new(),
             derived_index: HashMap::new(),
             money_used: Vec::new(),
+            unfinished: Default::default(),
+        }
+    }
+
+    fn finish(mut self) -> Checked {
+        self.names = Names::collect(self.files, self.sources, &mut self.problems);
+        let plan = self.run();
+        let clean = self.problems.iter().all(Problem::is_warning);
+        Checked {
+            plan: clean.then_some(plan),
+            problems: self.problems,
         }
     }
 
     fn error(&mut self, error: CheckError) {
-        self.problems.push(Problem::new(self.file, error));
+        self.error_in(self.file, error);
     }
 
     fn error_in(&mut self, file: FileId, error: CheckError) {
+        // A name whose item did not parse is reported there, not at each use.
+        if let CheckError::UnknownName { name, .. } = &error
+            && self.unfinished.contains(name)
+        {
+            return;
+        }
         self.problems.push(Problem::new(file, error));
     }
 

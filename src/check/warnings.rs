@@ -186,7 +186,10 @@ fn words_of_cond<'a>(cond: &'a ast::Cond, used: &mut HashSet<&'a str>) {
                 | ast::Test::NotIn(rhs)
                 | ast::Test::Contains(rhs)
                 | ast::Test::ContainsAny(rhs)
-                | ast::Test::StartsWith(rhs) => words_of_expr(rhs, used),
+                | ast::Test::StartsWith(rhs)
+                | ast::Test::StartsWithAny(rhs)
+                | ast::Test::EndsWith(rhs)
+                | ast::Test::EndsWithAny(rhs) => words_of_expr(rhs, used),
                 ast::Test::IsMissing | ast::Test::IsPresent => {}
             }
         }

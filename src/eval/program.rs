@@ -174,7 +174,12 @@ fn cost(cond: &Cond) -> usize {
 
 fn test_cost(test: &Test) -> usize {
     match test {
-        Test::Contains(_) | Test::ContainsAny(_) | Test::StartsWith(_) => 10,
+        Test::Contains(_)
+        | Test::ContainsAny(_)
+        | Test::StartsWith(_)
+        | Test::StartsWithAny(_)
+        | Test::EndsWith(_)
+        | Test::EndsWithAny(_) => 10,
         Test::Missing | Test::IsTrue | Test::In(_) => 1,
         Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
         Test::Compare(..) => 3,

@@ -42,6 +42,9 @@ pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
         Test::In(set) => member(value, set, rates),
         Test::Contains(needle) => contains(value, needle),
         Test::ContainsAny(needles) => contains_any(value, needles),
+        Test::StartsWithAny(needles) => any_needle(needles, |n| starts_with(value, n)),
+        Test::EndsWith(needle) => ends_with(value, needle),
+        Test::EndsWithAny(needles) => any_needle(needles, |n| ends_with(value, n)),
         Test::StartsWith(needle) => match value.view() {
             View::Str(s) => Ok(lower_starts_with(s, &needle.lower)),
             _ => Err(wrong(value, "text")),
@@ -173,6 +176,39 @@ fn lower_contains(haystack: &str, lower_needle: &str) -> bool {
         return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
     }
     haystack.to_lowercase().contains(lower_needle)
+}
+
+fn any_needle(needles: &[Needle], test: impl Fn(&Needle) -> Result<bool>) -> Result<bool> {
+    for needle in needles {
+        if test(needle)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn starts_with<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
+    match value.view() {
+        View::Str(s) => Ok(lower_starts_with(s, &needle.lower)),
+        _ => Err(wrong(value, "text")),
+    }
+}
+
+fn ends_with<N: Node>(value: &N, needle: &Needle) -> Result<bool> {
+    match value.view() {
+        View::Str(s) => Ok(lower_ends_with(s, &needle.lower)),
+        _ => Err(wrong(value, "text")),
+    }
+}
+
+fn lower_ends_with(haystack: &str, lower_needle: &str) -> bool {
+    if haystack.is_ascii() && lower_needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
+        return h.len() >= n.len()
+            && h.get(h.len() - n.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(n));
+    }
+    haystack.to_lowercase().ends_with(lower_needle)
 }
 
 fn lower_starts_with(haystack: &str, lower_needle: &str) -> bool {

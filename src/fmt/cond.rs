@@ -166,6 +166,9 @@ fn test_text(test: &Test) -> String {
         Test::Contains(value) => format!("contains {}", expr(value)),
         Test::ContainsAny(value) => format!("contains any {}", expr(value)),
         Test::StartsWith(value) => format!("starts with {}", expr(value)),
+        Test::StartsWithAny(value) => format!("starts with any {}", expr(value)),
+        Test::EndsWith(value) => format!("ends with {}", expr(value)),
+        Test::EndsWithAny(value) => format!("ends with any {}", expr(value)),
     }
 }
 

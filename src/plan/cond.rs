@@ -108,6 +108,10 @@ pub enum Test {
     ContainsAny(Vec<Needle>),
     /// `starts with "x"`, ignoring case.
     StartsWith(Needle),
+    StartsWithAny(Vec<Needle>),
+    /// `ends with "x"`, ignoring case.
+    EndsWith(Needle),
+    EndsWithAny(Vec<Needle>),
     /// A bare boolean field used as a condition.
     IsTrue,
 }

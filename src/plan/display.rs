@@ -48,20 +48,25 @@ impl Display for Test {
             Test::In(set) => write!(f, "in {set}"),
             Test::Missing => f.write_str("is missing"),
             Test::Contains(needle) => write!(f, "contains {}", Quoted(needle)),
-            Test::ContainsAny(needles) => {
-                f.write_str("contains any [")?;
-                for (i, needle) in needles.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{}", Quoted(needle))?;
-                }
-                f.write_str("]")
-            }
+            Test::ContainsAny(needles) => write_needles(f, "contains any", needles),
             Test::StartsWith(needle) => write!(f, "starts with {}", Quoted(needle)),
+            Test::StartsWithAny(needles) => write_needles(f, "starts with any", needles),
+            Test::EndsWith(needle) => write!(f, "ends with {}", Quoted(needle)),
+            Test::EndsWithAny(needles) => write_needles(f, "ends with any", needles),
             Test::IsTrue => Ok(()),
         }
     }
+}
+
+fn write_needles(f: &mut fmt::Formatter<'_>, words: &str, needles: &[Needle]) -> fmt::Result {
+    write!(f, "{words} [")?;
+    for (i, needle) in needles.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", Quoted(needle))?;
+    }
+    f.write_str("]")
 }
 
 struct Quoted<'a>(&'a Needle);

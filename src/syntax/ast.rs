@@ -245,6 +245,9 @@ pub enum Test {
     Contains(Expr),
     ContainsAny(Expr),
     StartsWith(Expr),
+    StartsWithAny(Expr),
+    EndsWith(Expr),
+    EndsWithAny(Expr),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

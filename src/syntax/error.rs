@@ -22,6 +22,20 @@ pub enum SyntaxError {
         incomplete: bool,
     },
 
+    #[error("this `{opener}` is never closed")]
+    #[diagnostic(code(akar::syntax::unclosed), help("close it with `{closer}`"))]
+    Unclosed {
+        opener: char,
+        closer: char,
+        #[label("opened here")]
+        open: Span,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        /// The input ended before the bracket was closed.
+        incomplete: bool,
+    },
+
     #[error("this string is never closed")]
     #[diagnostic(
         code(akar::syntax::unclosed_string),
@@ -134,6 +148,9 @@ impl SyntaxError {
         matches!(
             self,
             SyntaxError::Unexpected {
+                incomplete: true,
+                ..
+            } | SyntaxError::Unclosed {
                 incomplete: true,
                 ..
             }

@@ -26,6 +26,7 @@ pub const RESERVED: &[&str] = &[
     "is",
     "contains",
     "starts",
+    "ends",
     "match",
     "else",
     "test",

@@ -72,7 +72,7 @@ fn next<'i>(
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::close_paren | Rule::close_bracket | Rule::close_brace
+        Rule::close_paren | Rule::close_bracket | Rule::close_brace | Rule::assign | Rule::arrow
     ) || format!("{rule:?}").starts_with("kw_")
 }
 
@@ -524,6 +524,9 @@ fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
         Rule::contains => Test::Contains(operand(&mut parts)?),
         Rule::contains_any => Test::ContainsAny(operand(&mut parts)?),
         Rule::starts_with => Test::StartsWith(operand(&mut parts)?),
+        Rule::starts_with_any => Test::StartsWithAny(operand(&mut parts)?),
+        Rule::ends_with => Test::EndsWith(operand(&mut parts)?),
+        Rule::ends_with_any => Test::EndsWithAny(operand(&mut parts)?),
         Rule::compare => {
             let op_pair = parts.next().ok_or_else(|| cx.missing(span, "operator"))?;
             let op = cmp_op(op_pair.as_str()).ok_or_else(|| cx.internal(&op_pair))?;

@@ -7,6 +7,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use super::ast::File;
 use super::error::SyntaxError;
 use super::lower;
+use super::span::Span;
 use super::words;
 
 #[derive(pest_derive::Parser)]
@@ -18,6 +19,9 @@ pub(super) struct Grammar;
 pub struct Parsed {
     pub file: File,
     pub errors: Vec<SyntaxError>,
+    /// Names that items with syntax errors would have defined (`let l = [a,`
+    /// defines `l`): uses of them are not reported again as unknown.
+    pub unfinished: Vec<String>,
 }
 
 impl Parsed {
@@ -56,6 +60,9 @@ pub fn parse(src: &str) -> Parsed {
                 pos = skip_trivia(src, end.max(pos + 1));
             }
             Err(error) => {
+                if let Some(name) = defined_name(src.get(pos..).unwrap_or_default()) {
+                    parsed.unfinished.push(name);
+                }
                 let converted = convert(src, pos, &error);
                 pos = resume_after(src, pos, &converted);
                 parsed.errors.push(converted);
@@ -84,6 +91,9 @@ fn convert(src: &str, base: usize, error: &pest::error::Error<Rule>) -> SyntaxEr
     }
     let expected = words::expected(positives);
     let incomplete = found.is_end;
+    if let Some(error) = unclosed(src, base, at, &found, &expected) {
+        return error;
+    }
     let help = words::help(&expected, &found);
     let expected_text = match words::keyword_before(src, at) {
         Some(prev) => format!("{} after `{prev}`", expected.phrase()),
@@ -101,6 +111,70 @@ fn convert(src: &str, base: usize, error: &pest::error::Error<Rule>) -> SyntaxEr
         help,
         incomplete,
     }
+}
+
+/// The name an item defines, read from its first words: `let NAME`, `subject
+/// NAME`, `rule NAME`.
+fn defined_name(item: &str) -> Option<String> {
+    let mut words = item
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    match words.next()? {
+        "let" | "subject" | "rule" => words.next().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// When the parser stopped inside a bracket the item never closes (it expected
+/// the closing bracket, or the input ended), the error is that bracket: said at
+/// the place it was opened, not only where it was found open.
+fn unclosed(
+    src: &str,
+    start: usize,
+    at: usize,
+    found: &words::Found,
+    expected: &words::Expected,
+) -> Option<SyntaxError> {
+    let wants_closer = ["`)`", "`]`", "`}`", "a JSON object"]
+        .iter()
+        .any(|c| expected.has(c));
+    if !(found.is_end || wants_closer) {
+        return None;
+    }
+    let end = if found.is_end { src.len() } else { at };
+    let mut open: Vec<(char, Span)> = Vec::new();
+    for token in super::lex::tokens_in(src, start, end.max(start)) {
+        let Some(text) = src.get(token.span.range()) else {
+            continue;
+        };
+        match (token.kind, text) {
+            (super::lex::TokenKind::Punct, "(" | "[" | "{") => {
+                open.push((text.chars().next().unwrap_or('('), token.span));
+            }
+            (super::lex::TokenKind::Punct, ")" | "]" | "}") => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let (opener, span) = open.pop()?;
+    let closer = match opener {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    };
+    Some(SyntaxError::Unclosed {
+        opener,
+        closer,
+        open: span,
+        span: found.span,
+        label: if found.is_end {
+            "the policy ends here".into()
+        } else {
+            format!("expected `{closer}` before this")
+        },
+        incomplete: found.is_end,
+    })
 }
 
 /// Skips whitespace and `//` comments from `pos`.
@@ -125,9 +199,9 @@ pub(super) fn skip_trivia(src: &str, mut pos: usize) -> usize {
 /// an item. Never at `pos` again, so each mistake is reported once.
 fn resume_after(src: &str, pos: usize, error: &SyntaxError) -> usize {
     let at = match error {
-        SyntaxError::Unexpected { span, .. } | SyntaxError::UnclosedString { span } => {
-            span.start.max(pos)
-        }
+        SyntaxError::Unexpected { span, .. }
+        | SyntaxError::UnclosedString { span }
+        | SyntaxError::Unclosed { span, .. } => span.start.max(pos),
         _ => pos,
     };
     let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);

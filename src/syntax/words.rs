@@ -16,6 +16,8 @@ pub(super) struct Found {
     pub is_end: bool,
     /// The bare word found, if it was one.
     pub word: Option<String>,
+    /// It follows a number: a currency would stand here.
+    pub after_number: bool,
 }
 
 /// Describes the token at `at` for a message: `` `blok` ``, `a string`, `end of input`.
@@ -29,6 +31,7 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
             is_end: true,
             word: None,
             unclosed_string: false,
+            after_number: false,
         };
     };
     let word_len = rest
@@ -43,6 +46,10 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
             is_end: false,
             word: Some(word.into()),
             unclosed_string: false,
+            after_number: src.get(..at).is_some_and(|b| {
+                b.trim_end()
+                    .ends_with(|c: char| c.is_ascii_digit() || c == '_')
+            }),
         };
     }
     let after = first.len_utf8();
@@ -71,6 +78,7 @@ pub(super) fn found_at(src: &str, at: usize) -> Found {
         is_end: false,
         word: None,
         unclosed_string: first == '"' && closed.is_none(),
+        after_number: false,
     }
 }
 
@@ -90,6 +98,11 @@ pub(super) struct Expected {
 }
 
 impl Expected {
+    /// Whether `phrase` is among what was expected.
+    pub fn has(&self, phrase: &str) -> bool {
+        self.phrases.contains(&phrase)
+    }
+
     pub fn phrase(&self) -> String {
         match self.phrases.as_slice() {
             [] => "something else".into(),
@@ -105,6 +118,7 @@ const NAME: &str = "a name";
 const CURRENCY: &str = "a currency code such as `IDR`";
 const NEXT_ITEM: &str = "the next rule";
 const ACTION: &str = "an action (`block`, `flag` or `allow`)";
+const TEST: &str = "a test such as `==`, `<`, `in`, `contains` or `is missing`";
 
 pub(super) fn expected(positives: &[Rule]) -> Expected {
     let mut phrases: Vec<&'static str> = Vec::new();
@@ -113,6 +127,7 @@ pub(super) fn expected(positives: &[Rule]) -> Expected {
         if let Some(word) = keyword(*rule) {
             keywords.push(word);
         }
+        keywords.extend(words_of(*rule));
         let phrase = match rule {
             Rule::EOI => continue,
             rule if is_item_start(*rule) => NEXT_ITEM,
@@ -127,6 +142,21 @@ pub(super) fn expected(positives: &[Rule]) -> Expected {
         phrases.retain(|p| *p != CURRENCY);
     }
     phrases.sort_by_key(|p| *p == NEXT_ITEM);
+    // The words that begin a test are in its phrase already.
+    if phrases.contains(&TEST) {
+        phrases.retain(|p| {
+            ![
+                "`in`",
+                "`is`",
+                "`contains`",
+                "`starts with`",
+                "`ends with`",
+                "`not`",
+                "`matches`",
+            ]
+            .contains(p)
+        });
+    }
     // A condition or a value subsumes the narrower phrases that begin one.
     if phrases.contains(&CONDITION) {
         phrases.retain(|p| *p == CONDITION || !is_value_start(p));
@@ -171,7 +201,10 @@ fn phrase(rule: Rule) -> &'static str {
         | Rule::is_present
         | Rule::contains_any
         | Rule::contains
-        | Rule::starts_with => "a test such as `==`, `<`, `in`, `contains` or `is missing`",
+        | Rule::starts_with
+        | Rule::starts_with_any
+        | Rule::ends_with
+        | Rule::ends_with_any => TEST,
         Rule::unless => "`unless`",
         Rule::because => "`because`",
         Rule::effective => "`effective`",
@@ -197,6 +230,8 @@ fn phrase(rule: Rule) -> &'static str {
             "a kind: `text`, `number`, `boolean`, `date`, `money`, `object`, `list of text` or `one of [...]`"
         }
         Rule::close_brace => "`}`",
+        Rule::assign => "`=`",
+        Rule::arrow => "`=>`",
         Rule::test_given => "`given`",
         Rule::test_expect => "`expect`",
         Rule::expect_decision => "a decision such as `block by RULE`, or `error`",
@@ -269,6 +304,7 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_contains, "contains", "`contains`"),
     (Rule::kw_any, "any", "`any`"),
     (Rule::kw_starts, "starts", "`starts with`"),
+    (Rule::kw_ends, "ends", "`ends with`"),
     (Rule::kw_with, "with", "`with`"),
     (Rule::kw_match, "match", "`match`"),
     (Rule::kw_else, "else", "`else`"),
@@ -286,6 +322,44 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_suppressed, "suppressed", "`suppressed`"),
 ];
 
+/// The keywords a rule that is not itself a keyword begins with: what a
+/// misspelt word there may have meant.
+fn words_of(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::item => &[
+            "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
+        ],
+        Rule::named_rule | Rule::unnamed_rule | Rule::action_line | Rule::action => {
+            &["block", "flag", "allow"]
+        }
+        Rule::header_field => &["title", "source"],
+        Rule::compare
+        | Rule::cmp_op
+        | Rule::in_test
+        | Rule::not_in
+        | Rule::is_missing
+        | Rule::is_present
+        | Rule::contains_any
+        | Rule::contains
+        | Rule::starts_with
+        | Rule::starts_with_any
+        | Rule::ends_with
+        | Rule::ends_with_any => &["in", "not", "is", "contains", "starts", "ends"],
+        Rule::unless => &["unless"],
+        Rule::because => &["because"],
+        Rule::effective => &["effective"],
+        Rule::until => &["until"],
+        Rule::test_at => &["at"],
+        Rule::test_given => &["given"],
+        Rule::test_expect => &["expect"],
+        Rule::field_kind => &[
+            "text", "number", "boolean", "date", "money", "object", "list", "one",
+        ],
+        Rule::applies | Rule::does_not_apply | Rule::is_suppressed => &["applies", "does", "is"],
+        _ => &[],
+    }
+}
+
 fn keyword(rule: Rule) -> Option<&'static str> {
     KEYWORDS
         .iter()
@@ -298,22 +372,22 @@ pub(super) fn help(expected: &Expected, found: &Found) -> Option<String> {
         if found_reserved(word) && expected.phrases.contains(&NAME) {
             return Some(format!("`{word}` is a reserved word; choose another name"));
         }
+        // Only words that could stand here: `match` is no suggestion for
+        // `matches` after a field, where a test is expected.
         let candidates: Vec<&str> = if expected.keywords.is_empty() {
             keywords::all().collect()
         } else {
-            expected
-                .keywords
-                .iter()
-                .copied()
-                .chain(keywords::all())
-                .collect()
+            expected.keywords.clone()
         };
         if let Some(near) = fuzzy::did_you_mean(word, candidates.iter().copied()) {
             return Some(format!("did you mean `{near}`?"));
         }
-        if word.len() == 3 && word.chars().all(|c| c.is_ascii_lowercase()) {
+        if found.after_number && word.chars().all(|c| c.is_ascii_alphabetic()) {
             let upper = word.to_ascii_uppercase();
-            return Some(format!("currency codes are upper case: `{upper}`"));
+            return Some(match upper.len() {
+                3 => format!("currency codes are three capital letters: `{upper}`"),
+                _ => "a currency code is three capital letters, e.g. `USD` or `IDR`".to_string(),
+            });
         }
     }
     example_for(expected).map(str::to_string)
@@ -327,6 +401,9 @@ fn example_for(expected: &Expected) -> Option<&'static str> {
     let first = *expected.phrases.first()?;
     Some(match first {
         CONDITION => "write a condition such as `cluster == fashion` or `price < 100 USD`",
+        TEST => {
+            "after a field comes a test, e.g. `title contains \"kw\"` or `price < 100 USD`; a field alone is a boolean"
+        }
         VALUE => {
             "write a value: a string `\"x\"`, a number, money `100 USD`, a date `2024-01-01` or a list `[a, b]`"
         }
