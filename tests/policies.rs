@@ -365,3 +365,79 @@ fn each_file_checks_and_passes_its_tests_with_common_policy_alone() {
         }
     }
 }
+
+/// `policies/schema.policy` is what `akar schema` writes for the bundled catalogue,
+/// with the command its header names.
+#[test]
+fn the_schema_is_the_one_akar_schema_infers_from_the_bundled_catalogue() {
+    let run = common::akar(
+        &root(),
+        &[
+            "schema",
+            "--listings",
+            "data/prdect-id/listings.ndjson",
+            "--open",
+            "category,origin_country,seller.country",
+        ],
+        "",
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let written = std::fs::read_to_string(root().join("policies/schema.policy")).unwrap();
+    assert_eq!(common::stdout(&run), written);
+}
+
+/// A misspelt field, a misspelt value and a kind clash, each put into a copy of
+/// `policies/`: each caught, at its place, the first two with the name meant.
+#[test]
+fn mistakes_in_a_copy_of_the_policies_are_caught_with_did_you_mean() {
+    let edits: [(&str, &str, &str, &[&str]); 3] = [
+        (
+            "bpom.policy",
+            "needs_bpom and certifications.bpom is missing",
+            "needs_bpom and certifications.bpmo is missing",
+            &[
+                "akar::check::unknown_field",
+                "did you mean `certifications.bpom`?",
+            ],
+        ),
+        (
+            "bpom.policy",
+            "cluster in [culinary, beauty, body_care, health]",
+            "cluster in [culinary, beuaty, body_care, health]",
+            &["akar::check::unknown_value", "did you mean `beauty`?"],
+        ),
+        (
+            "sni.policy",
+            "flag listing where cluster == toys and certifications.sni is missing",
+            "flag listing where cluster == toys and certifications.sni is missing and sold contains \"kw\"",
+            &[
+                "akar::check::kind_clash",
+                "declared in the schema as a number or money here",
+            ],
+        ),
+    ];
+    for (file, before, after, expected) in edits {
+        let copy = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(root().join("policies")).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = if name == file {
+                assert!(text.contains(before), "{file} no longer has {before:?}");
+                text.replace(before, after)
+            } else {
+                text
+            };
+            std::fs::write(copy.path().join(&name), text).unwrap();
+        }
+        let run = common::akar(copy.path(), &["check", "."], "");
+        assert_eq!(run.status.code(), Some(1), "{file}: {after}");
+        let stderr = common::stderr(&run);
+        for fragment in expected {
+            assert!(
+                stderr.contains(fragment),
+                "{file}: no {fragment:?} in:\n{stderr}"
+            );
+        }
+    }
+}
