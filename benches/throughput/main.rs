@@ -3,7 +3,8 @@
 //! ```sh
 //! cargo bench --bench throughput            # 1,000,000 listings, 5 runs each
 //! cargo bench --bench throughput -- --quick # 200,000 listings, 3 runs each
-//! cargo bench --bench throughput -- --eval  # evaluation alone, nothing else
+//! cargo bench --bench throughput -- --eval  # evaluation alone, nothing else;
+//!                                           # `--eval four` or `--eval policies`: one set
 //! ```
 //!
 //! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
@@ -118,6 +119,11 @@ fn evaluation_alone(runs: usize, listings: &Path) {
         ("four rules", "benches/four-rules.policy"),
         ("policies/", "policies"),
     ] {
+        // `--eval four` or `--eval policies` measures one set alone (for a profiler).
+        let only = std::env::args().skip_while(|a| a != "--eval").nth(1);
+        if only.is_some_and(|only| !name.starts_with(only.trim_end_matches('/'))) {
+            continue;
+        }
         let ns = median(runs, || eval_alone(policy, listings));
         println!("evaluation alone, {name}: {ns:.0} ns per listing");
     }

@@ -22,6 +22,12 @@ pub(super) fn has(bits: &[u64], n: usize) -> bool {
         .is_some_and(|word| word & (1 << (n % 64)) != 0)
 }
 
+/// Whether the two sets have a number in common.
+#[inline]
+pub(super) fn meet(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).any(|(a, b)| a & b != 0)
+}
+
 /// The numbers in the set, smallest first.
 pub(super) fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     bits.iter().enumerate().flat_map(|(at, word)| {

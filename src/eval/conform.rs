@@ -9,28 +9,59 @@ use super::listing::Listing;
 use crate::json::{Node, View, describe};
 use crate::plan::{FieldKind, Plan, list_values};
 
+/// How one slot is held to its declared kind.
+#[derive(Debug, Clone)]
+pub(super) struct Check {
+    slot: usize,
+    kind: FieldKind,
+    /// A closed field's values when there are few: comparing a handful of
+    /// strings is faster than hashing one.
+    few: Option<Box<[Box<str>]>>,
+}
+
+/// Up to this many values of a closed field are compared one by one.
+const FEW: usize = 8;
+
 /// The slots the schema declares a kind for, in slot order.
-pub(super) fn checks(plan: &Plan) -> Vec<(usize, FieldKind)> {
+pub(super) fn checks(plan: &Plan) -> Vec<Check> {
     (0..plan.fields().len())
-        .filter_map(|slot| plan.slot_kind(slot).map(|kind| (slot, kind.clone())))
+        .filter_map(|slot| {
+            let kind = plan.slot_kind(slot)?.clone();
+            let few = match &kind {
+                FieldKind::OneOf(values) if values.len() <= FEW => {
+                    Some(values.iter().map(|v| v.as_str().into()).collect())
+                }
+                _ => None,
+            };
+            Some(Check { slot, kind, few })
+        })
         .collect()
 }
 
 /// The first field of `checks` the listing's value breaks, if any.
 pub(super) fn conforms<N: Node>(
     plan: &Plan,
-    checks: &[(usize, FieldKind)],
+    checks: &[Check],
     listing: &Listing<N>,
 ) -> Result<(), EvalError> {
-    for (slot, kind) in checks {
-        let field = || plan.fields().get(*slot).map_or("", |f| f.dotted.as_str());
-        let Some(value) = listing.field(*slot) else {
-            if let Some(broken) = listing.broken(*slot) {
+    for check in checks {
+        let field = || {
+            plan.fields()
+                .get(check.slot)
+                .map_or("", |f| f.dotted.as_str())
+        };
+        let Some(value) = listing.field(check.slot) else {
+            if let Some(broken) = listing.broken(check.slot) {
                 return Err(EvalError::new(Fault::Broken(broken.clone()), field()));
             }
             continue;
         };
-        if let Some(expected) = breaks(kind, value) {
+        if let (Some(few), View::Str(text)) = (&check.few, value.view())
+            && few.iter().any(|v| **v == *text)
+        {
+            continue;
+        }
+        if let Some(expected) = breaks(&check.kind, value) {
             let found = describe(value);
             return Err(EvalError::new(Fault::Schema { found, expected }, field()));
         }

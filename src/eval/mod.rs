@@ -86,9 +86,10 @@ pub struct Decider<'p> {
     program: Arc<Program>,
     date: NaiveDate,
     in_force: Vec<u64>,
-    overrides: bool,
+    /// The rules some rule overrides: only these can be suppressed.
+    overridden: Arc<Vec<u64>>,
     /// The slots the schema holds listings to.
-    conform: Arc<Vec<(usize, crate::plan::FieldKind)>>,
+    conform: Arc<Vec<conform::Check>>,
 }
 
 /// Rule sets of up to this many words (256 rules) live on the stack.
@@ -104,7 +105,7 @@ impl<'p> Decider<'p> {
     fn with_program(
         plan: &'p Plan,
         program: Arc<Program>,
-        conform: Arc<Vec<(usize, crate::plan::FieldKind)>>,
+        conform: Arc<Vec<conform::Check>>,
         date: NaiveDate,
     ) -> Self {
         let mut in_force = bits::empty(plan.rules().len());
@@ -118,7 +119,7 @@ impl<'p> Decider<'p> {
             program,
             date,
             in_force,
-            overrides: plan.has_overrides(),
+            overridden: Arc::new(overridden(plan)),
             conform,
         }
     }
@@ -172,11 +173,11 @@ impl<'p> Decider<'p> {
             (candidates.get_mut(..words), matched.get_mut(..words))
         {
             self.matched(listing, candidates, matched)?;
-            decide_from(self.plan, self.overrides, matched, decision);
+            decide_from(self.plan, &self.overridden, matched, decision);
         } else {
             let mut matched = vec![0; words];
             self.matched(listing, &mut vec![0; words], &mut matched)?;
-            decide_from(self.plan, self.overrides, &mut matched, decision);
+            decide_from(self.plan, &self.overridden, &mut matched, decision);
         }
         Ok(())
     }
@@ -234,19 +235,19 @@ pub fn decide_plain(plan: &Plan, listing: &Json, date: NaiveDate) -> Result<Deci
         }
     }
     let mut decision = Decision::default();
-    decide_from(plan, plan.has_overrides(), &mut matched, &mut decision);
+    decide_from(plan, &overridden(plan), &mut matched, &mut decision);
     Ok(decision)
 }
 
 /// Overwrites `decision` with the one the matched rules give. `matched` is
 /// working space: it ends as the rules that apply.
 #[inline]
-fn decide_from(plan: &Plan, overrides: bool, matched: &mut [u64], decision: &mut Decision) {
+fn decide_from(plan: &Plan, overridden: &[u64], matched: &mut [u64], decision: &mut Decision) {
     decision.action = Action::Allow;
     decision.rules.clear();
     decision.suppressed.clear();
-    if overrides {
-        suppress(plan, matched, decision);
+    if bits::meet(matched, overridden) {
+        suppress(plan, overridden, matched, decision);
     }
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
@@ -257,12 +258,26 @@ fn decide_from(plan: &Plan, overrides: bool, matched: &mut [u64], decision: &mut
     }
 }
 
+/// The rules that some rule overrides.
+fn overridden(plan: &Plan) -> Vec<u64> {
+    let mut overridden = bits::empty(plan.rules().len());
+    for (index, rule) in plan.rules().iter().enumerate() {
+        if !rule.overridden_by.is_empty() {
+            bits::set(&mut overridden, index);
+        }
+    }
+    overridden
+}
+
 /// Takes from `matched` the rules that a rule overriding them suppresses, noting
 /// each in `decision`. A matched rule applies unless a rule overriding it applies;
-/// walking the matched rules with overriders first (the plan's override ranks)
-/// settles every overrider before the rules it overrides, with no recursion.
-fn suppress(plan: &Plan, matched: &mut [u64], decision: &mut Decision) {
-    let mut order: SmallVec<[usize; 8]> = bits::ones(matched).collect();
+/// walking the matched rules that can be overridden with overriders first (the
+/// plan's override ranks) settles every overrider before the rules it
+/// overrides, with no recursion.
+fn suppress(plan: &Plan, overridden: &[u64], matched: &mut [u64], decision: &mut Decision) {
+    let mut order: SmallVec<[usize; 8]> = bits::ones(matched)
+        .filter(|index| bits::has(overridden, *index))
+        .collect();
     order.sort_unstable_by_key(|index| plan.override_rank(*index));
     for index in order {
         let Some(rule) = plan.rule(index) else {
