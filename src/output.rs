@@ -71,6 +71,10 @@ pub struct Outcome {
     pub rules: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<String>>,
+    /// Rules that matched but were silenced by a rule overriding them; only
+    /// when there are some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Vec<Suppressed>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Which of `reasons` belongs to the first rule with the decision's action:
@@ -104,6 +108,7 @@ impl Outcome {
             decision: decision.action.into(),
             rules: Some(rules.iter().map(|r| r.label.clone()).collect()),
             reasons: Some(rules.iter().map(|r| r.reason().to_string()).collect()),
+            suppressed: Suppressed::of(plan, decision),
             error: None,
             deciding: rules.iter().position(|r| r.action == decision.action),
         }
@@ -117,6 +122,7 @@ impl Outcome {
             decision: Verdict::Error,
             rules: None,
             reasons: None,
+            suppressed: None,
             error: Some(error),
             deciding: None,
         }
@@ -131,6 +137,37 @@ impl Outcome {
         });
         line.push('\n');
         line
+    }
+}
+
+/// A rule that matched a listing but was silenced, and the rule that silenced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    pub rule: String,
+    pub by: String,
+}
+
+impl Suppressed {
+    /// The decision's suppressed rules by label; `None` when there are none.
+    pub fn of(plan: &Plan, decision: &Decision) -> Option<Vec<Suppressed>> {
+        let label = |i: usize| plan.rule(i).map(|r| r.label.clone());
+        let all: Vec<Suppressed> = decision
+            .suppressed
+            .iter()
+            .filter_map(|(rule, by)| {
+                Some(Suppressed {
+                    rule: label(*rule)?,
+                    by: label(*by)?,
+                })
+            })
+            .collect();
+        (!all.is_empty()).then_some(all)
+    }
+}
+
+impl std::fmt::Display for Suppressed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (by {})", self.rule, self.by)
     }
 }
 
@@ -218,6 +255,10 @@ pub fn table_row(outcome: &Outcome) -> String {
     if let Some(detail) = detail {
         let _ = writeln!(row, "{:36}{detail}", "");
     }
+    if let Some(suppressed) = &outcome.suppressed {
+        let names: Vec<String> = suppressed.iter().map(ToString::to_string).collect();
+        let _ = writeln!(row, "{:36}suppressed: {}", "", names.join(", "));
+    }
     row
 }
 
@@ -266,6 +307,9 @@ impl JsonWriter {
                 self.list(out, &self.labels, &decision.rules);
                 out.extend_from_slice(b",\"reasons\":");
                 self.list(out, &self.reasons, &decision.rules);
+                if !decision.suppressed.is_empty() {
+                    self.suppressed(out, &decision.suppressed);
+                }
             }
             Err(error) => {
                 out.extend_from_slice(b",\"decision\":\"error\",\"error\":");
@@ -273,6 +317,24 @@ impl JsonWriter {
             }
         }
         out.extend_from_slice(b"}\n");
+    }
+
+    fn suppressed(&self, out: &mut Vec<u8>, suppressed: &[(usize, usize)]) {
+        out.extend_from_slice(b",\"suppressed\":[");
+        let known = suppressed.iter().filter_map(|(rule, by)| {
+            Some((self.labels.get(*rule)?, self.labels.get(*by)?))
+        });
+        for (n, (rule, by)) in known.enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"rule\":");
+            out.extend_from_slice(rule.as_bytes());
+            out.extend_from_slice(b",\"by\":");
+            out.extend_from_slice(by.as_bytes());
+            out.push(b'}');
+        }
+        out.push(b']');
     }
 
     fn list(&self, out: &mut Vec<u8>, quoted: &[String], rules: &[usize]) {

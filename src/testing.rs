@@ -61,7 +61,18 @@ fn run_on(decider: &Decider, case: &TestCase) -> Result<(), String> {
 fn failure(plan: &Plan, expect: &Expect, decided: &Result<Decision, EvalError>) -> Option<String> {
     let label = |i: &usize| plan.rule(*i).map_or("?", |r| r.label.as_str());
     let labels = |rules: &[usize]| rules.iter().map(label).collect::<Vec<_>>().join(", ");
-    let got = |d: &Decision| format!("{} by [{}]", d.action.as_str(), labels(&d.rules));
+    let got = |d: &Decision| {
+        let mut got = format!("{} by [{}]", d.action.as_str(), labels(&d.rules));
+        if !d.suppressed.is_empty() {
+            let suppressed: Vec<String> = d
+                .suppressed
+                .iter()
+                .map(|(r, b)| format!("{} by {}", label(r), label(b)))
+                .collect();
+            got.push_str(&format!(" (suppressed: {})", suppressed.join(", ")));
+        }
+        got
+    };
     match (expect, decided) {
         (Expect::Decision { action: None, .. }, Err(_)) => None,
         (Expect::Decision { action: None, .. }, Ok(d)) => {
@@ -93,19 +104,7 @@ fn failure(plan: &Plan, expect: &Expect, decided: &Result<Decision, EvalError>) 
                 .suppressed
                 .iter()
                 .any(|(r, b)| r == rule && by.is_none_or(|by| by == *b));
-            (!holds).then(|| {
-                let suppressed: Vec<String> = d
-                    .suppressed
-                    .iter()
-                    .map(|(r, b)| format!("{} by {}", label(r), label(b)))
-                    .collect();
-                format!(
-                    "expected {}, got {} (suppressed: [{}])",
-                    what(plan, expect),
-                    got(d),
-                    suppressed.join(", ")
-                )
-            })
+            (!holds).then(|| format!("expected {}, got {}", what(plan, expect), got(d)))
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::eval::{Decider, Decision, EvalError, decide};
 use crate::fuzzy::did_you_mean;
 use crate::input::{self, Input, Record};
 use crate::json::Node;
-use crate::output::{Outcome, Summary};
+use crate::output::{Outcome, Summary, Suppressed};
 use crate::plan::Plan;
 
 /// A command: its name, what it takes, and what it does (for `:help`).
@@ -271,14 +271,19 @@ impl Session {
         let plan = &self.plan;
         let head = format!("{} on {}", self.listings.describe_current(), self.date);
         match decide(plan, listing, self.date) {
-            Ok(decision) if decision.rules.is_empty() => Reply::ok(format!(
-                "{}: {head} (no rule matches)",
-                decision.action.as_str()
-            )),
+            Ok(decision) if decision.rules.is_empty() && decision.suppressed.is_empty() => {
+                Reply::ok(format!(
+                    "{}: {head} (no rule matches)",
+                    decision.action.as_str()
+                ))
+            }
             Ok(decision) => {
                 let mut text = format!("{}: {head}", decision.action.as_str());
                 for rule in decision.rules.iter().filter_map(|i| plan.rule(*i)) {
                     let _ = write!(text, "\n  by {}: {}", rule.label, rule.reason());
+                }
+                for suppressed in Suppressed::of(plan, &decision).unwrap_or_default() {
+                    let _ = write!(text, "\n  suppressed: {suppressed}");
                 }
                 Reply::ok(text)
             }
