@@ -42,6 +42,7 @@ pub mod output;
 pub mod plan;
 #[cfg(feature = "cli")]
 pub mod repl;
+pub mod review;
 pub mod source;
 pub mod syntax;
 pub mod synth;

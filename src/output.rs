@@ -321,9 +321,9 @@ impl JsonWriter {
 
     fn suppressed(&self, out: &mut Vec<u8>, suppressed: &[(usize, usize)]) {
         out.extend_from_slice(b",\"suppressed\":[");
-        let known = suppressed.iter().filter_map(|(rule, by)| {
-            Some((self.labels.get(*rule)?, self.labels.get(*by)?))
-        });
+        let known = suppressed
+            .iter()
+            .filter_map(|(rule, by)| Some((self.labels.get(*rule)?, self.labels.get(*by)?)));
         for (n, (rule, by)) in known.enumerate() {
             if n > 0 {
                 out.push(b',');

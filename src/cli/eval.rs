@@ -97,7 +97,7 @@ pub enum OutputFormat {
     Table,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(super) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-01-01"))
 }
@@ -163,7 +163,7 @@ fn fail_on(fail_on: &[FailOn], summary: Summary, format: ErrorFormat) -> Exit {
 }
 
 /// `elapsed 1.234 s, 810000 listings/s, peak memory 12.3 MiB`
-fn stats(listings: usize, elapsed: std::time::Duration) -> String {
+pub(super) fn stats(listings: usize, elapsed: std::time::Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = if seconds > 0.0 {
         listings as f64 / seconds

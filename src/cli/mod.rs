@@ -1,8 +1,10 @@
 //! The `akar` command line: arguments, and each subcommand mapped to the library.
 
 mod check;
+pub mod diff;
 pub mod eval;
 mod fmt;
+mod git;
 mod repl;
 pub mod test;
 
@@ -49,6 +51,9 @@ pub enum Command {
     },
     /// Decide every listing of a catalogue: one JSON object per listing on stdout.
     Eval(eval::EvalArgs),
+    /// What a change to the rules does to a catalogue: the listings whose
+    /// decision changes, from what to what, because of which rules.
+    Diff(diff::DiffArgs),
     /// Infer a listing schema from a catalogue; written as a policy file to stdout.
     Schema {
         /// The catalogue: NDJSON, a JSON array, or CSV (by extension); `-` for stdin.
@@ -146,6 +151,7 @@ pub fn run(cli: Cli) -> Exit {
             errors,
         } => check::run(&files, errors.style(), deny_warnings),
         Command::Eval(args) => eval::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
         Command::Fmt {
             files,

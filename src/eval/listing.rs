@@ -14,6 +14,9 @@ enum Slots<'a, N> {
     Projected(&'a [Option<N>]),
     /// Values looked up in a whole listing (JSON arrays, CSV, the REPL).
     Read(Vec<Option<&'a N>>),
+    /// Values a projection for several plans put in its slots, and where each
+    /// of this plan's slots is among them.
+    Mapped(&'a [Option<N>], &'a [usize]),
 }
 
 /// A listing, its values of type `N`: a whole `serde_json::Value`, or the
@@ -54,6 +57,10 @@ impl<'a, N: Node> Listing<'a, N> {
         match &self.slots {
             Slots::Projected(values) => values.get(slot).and_then(Option::as_ref),
             Slots::Read(values) => values.get(slot).copied().flatten(),
+            Slots::Mapped(values, map) => map
+                .get(slot)
+                .and_then(|at| values.get(*at))
+                .and_then(Option::as_ref),
         }
     }
 
@@ -69,6 +76,10 @@ impl<'a, N: Node> Listing<'a, N> {
         if !self.has_broken() {
             return None;
         }
+        let slot = match &self.slots {
+            Slots::Mapped(_, map) => *map.get(slot)?,
+            _ => slot,
+        };
         self.broken
             .iter()
             .chain(&self.owned_broken)
@@ -98,6 +109,16 @@ impl<'a> Listing<'a, crate::json::Val<'a>> {
     pub fn from_slots(projected: &'a Projected<'a>) -> Self {
         Listing {
             slots: Slots::Projected(&projected.slots),
+            broken: &projected.broken,
+            owned_broken: Vec::new(),
+        }
+    }
+
+    /// Takes the plan's fields from a line projected for several plans at once:
+    /// `map[slot]` is where the plan's slot `slot` is in `projected`.
+    pub fn mapped(projected: &'a Projected<'a>, map: &'a [usize]) -> Self {
+        Listing {
+            slots: Slots::Mapped(&projected.slots, map),
             broken: &projected.broken,
             owned_broken: Vec::new(),
         }

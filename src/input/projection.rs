@@ -48,14 +48,28 @@ struct Node {
 
 impl Projection {
     pub fn new(plan: &Plan) -> Self {
+        let mut paths = vec![&[][..]; plan.fields().len()];
+        for field in plan.fields() {
+            if let Some(path) = paths.get_mut(field.slot) {
+                *path = &field.segments[..];
+            }
+        }
+        Projection::of_paths(&paths)
+    }
+
+    /// Reads each of `paths` (split into keys) into the slot of its index: the
+    /// fields of several plans at once (see [`crate::review`]).
+    pub fn of_paths(paths: &[&[String]]) -> Self {
         let mut projection = Projection {
-            slots: plan.fields().len(),
+            slots: paths.len(),
             ..Projection::default()
         };
-        let mut fields: Vec<_> = plan.fields().iter().collect();
-        fields.sort_by_key(|f| f.segments.len());
-        for field in fields {
-            projection.insert(&field.segments, field.slot);
+        let mut order: Vec<(usize, &[String])> = paths.iter().copied().enumerate().collect();
+        order.sort_by_key(|(_, segments)| segments.len());
+        for (slot, segments) in order {
+            if !segments.is_empty() {
+                projection.insert(segments, slot);
+            }
         }
         projection
     }
