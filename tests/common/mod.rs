@@ -407,3 +407,42 @@ pub fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
     }
     blocks
 }
+
+// ================================================================ reviews
+
+/// Copies `policies/` to `dir/name` with the change of a pull request a
+/// reviewer is asked to read: the USD 100 floor raised to USD 150,
+/// `electronics` added to the AKAR clusters, and the Shopee rule deleted.
+pub fn pull_request_change(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).expect("a folder");
+    for entry in std::fs::read_dir(root().join("policies")).expect("policies/") {
+        let path = entry.expect("an entry").path();
+        let file = path.file_name().expect("a name").to_string_lossy().to_string();
+        if file == "shopee-2021.policy" {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(&path).expect("a policy");
+        let edits: &[(&str, &str)] = match file.as_str() {
+            "permendag-31-2023.policy" => &[(
+                "block import where price < 100 USD",
+                "block import where price < 150 USD",
+            )],
+            "gerakan-akar-2021.policy" => &[(
+                "let akar_clusters = [fashion, culinary, craft]",
+                "let akar_clusters = [fashion, culinary, craft, electronics]",
+            )],
+            "together.policy" => &[(
+                "expect block by shopee_muslim_fashion_closed, akar_closed_cluster",
+                "expect block by akar_closed_cluster",
+            )],
+            _ => &[],
+        };
+        for (from, into) in edits {
+            assert!(text.contains(from), "{file} no longer holds `{from}`");
+            text = text.replace(from, into);
+        }
+        std::fs::write(to.join(&file), text).expect("a policy written");
+    }
+    to
+}
