@@ -98,6 +98,29 @@ fn main() {
             reference,
         );
     }
+    // The review loop: both sides decided per listing, each listing parsed once.
+    let changed = changed_policies(&dir);
+    let eval_one = median(runs, || akar_eval("policies", &large_file, Some(1)).0);
+    let diff_one = median(runs, || akar_diff("policies", &changed, &large_file, Some(1)).0);
+    let diff_all = median(runs, || akar_diff("policies", &changed, &large_file, None).0);
+    row(
+        &format!(
+            "akar diff policies/ and a change, 1 thread ({:.2}x akar eval policies/, 1 thread)",
+            diff_one / eval_one
+        ),
+        diff_one,
+        floor,
+        reference,
+    );
+    row(
+        &format!(
+            "akar diff policies/ and a change, {cores} threads ({:.2}x 1 thread)",
+            diff_all / diff_one
+        ),
+        diff_all,
+        floor,
+        reference,
+    );
     println!();
     evaluation_alone(runs, &large_file);
     let small_rss = akar_eval("policies", &small_file, None).1;
@@ -198,9 +221,41 @@ fn reference_run(path: &Path, out_path: &Path) {
 
 /// Runs the real binary: (listings/s as it reports, peak memory in MiB).
 fn akar_eval(policy: &str, listings: &Path, threads: Option<usize>) -> (f64, f64) {
+    akar_stats(&["eval", policy], listings, threads)
+}
+
+/// `akar diff OLD NEW`, as [`akar_eval`] runs `akar eval`.
+fn akar_diff(old: &str, new: &str, listings: &Path, threads: Option<usize>) -> (f64, f64) {
+    akar_stats(&["diff", old, new], listings, threads)
+}
+
+/// A copy of `policies/` with a pull request's change (the one of the README's
+/// "Reviewing a change"): the USD 100 floor raised to USD 150, `electronics`
+/// added to the AKAR clusters, the Shopee rule deleted.
+fn changed_policies(dir: &Path) -> String {
+    let to = dir.join("changed-policies");
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir("policies").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name == "shopee-2021.policy" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("price < 100 USD", "price < 150 USD")
+            .replace("[fashion, culinary, craft]", "[fashion, culinary, craft, electronics]")
+            .replace("shopee_muslim_fashion_closed, ", "");
+        std::fs::write(to.join(name), text).unwrap();
+    }
+    to.display().to_string()
+}
+
+fn akar_stats(args: &[&str], listings: &Path, threads: Option<usize>) -> (f64, f64) {
     let mut command = Command::new(AKAR);
     command
-        .args(["eval", policy, "--at", AT, "--stats", "--listings"])
+        .args(args)
+        .args(["--at", AT, "--stats", "--listings"])
         .arg(listings);
     if let Some(n) = threads {
         command.args(["--threads", &n.to_string()]);
@@ -210,7 +265,7 @@ fn akar_eval(policy: &str, listings: &Path, threads: Option<usize>) -> (f64, f64
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "akar eval failed: {stderr}");
+    assert!(output.status.success(), "akar {args:?} failed: {stderr}");
     let number_before = |unit: &str| -> f64 {
         let end = stderr.find(unit).unwrap();
         stderr[..end]
