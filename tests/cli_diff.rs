@@ -2,6 +2,12 @@
 //! "Reviewing a change" tells it, over the bundled catalogue and a pull
 //! request that raises the USD 100 floor to USD 150, adds `electronics` to
 //! the AKAR clusters and deletes the Shopee rule.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -129,7 +135,10 @@ fn ndjson_changes_are_what_two_evals_give() {
     let dir = review_folder();
     let output = diff(dir.path(), &["--format", "ndjson"]);
     let changes = json_lines(&stdout(&output));
-    let (old, new) = (eval_by_line(dir.path(), "old"), eval_by_line(dir.path(), "new"));
+    let (old, new) = (
+        eval_by_line(dir.path(), "old"),
+        eval_by_line(dir.path(), "new"),
+    );
     let differ: Vec<u64> = (1..=1323)
         .filter(|line| {
             let (mut a, mut b) = (old[line].clone(), new[line].clone());
@@ -138,7 +147,10 @@ fn ndjson_changes_are_what_two_evals_give() {
             a != b
         })
         .collect();
-    let lines: Vec<u64> = changes.iter().map(|c| c["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = changes
+        .iter()
+        .map(|c| c["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, differ);
     for change in &changes {
         let line = change["line"].as_u64().unwrap();
@@ -147,7 +159,11 @@ fn ndjson_changes_are_what_two_evals_give() {
             let expected = expected.as_object_mut().unwrap();
             expected.remove("line");
             expected.remove("id");
-            assert_eq!(&change[side], &Value::Object(expected.clone()), "line {line}");
+            assert_eq!(
+                &change[side],
+                &Value::Object(expected.clone()),
+                "line {line}"
+            );
         }
         let kind = if old[&line]["decision"] == new[&line]["decision"] {
             "rules"
@@ -168,7 +184,14 @@ fn fail_on_change_fails_only_when_a_decision_changes() {
     let catalogue = catalogue();
     let same = akar(
         dir.path(),
-        &["diff", "old", "old", "--listings", &catalogue, "--fail-on-change"],
+        &[
+            "diff",
+            "old",
+            "old",
+            "--listings",
+            &catalogue,
+            "--fail-on-change",
+        ],
         "",
     );
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
@@ -183,7 +206,13 @@ fn two_dates_show_what_a_deadline_changes() {
     let output = akar(
         &root(),
         &[
-            "diff", "policies", "--listings", &catalogue, "--at", "2026-10-16", "--to",
+            "diff",
+            "policies",
+            "--listings",
+            &catalogue,
+            "--at",
+            "2026-10-16",
+            "--to",
             "2026-10-17",
         ],
         "",
@@ -237,7 +266,15 @@ fn base_reads_the_before_side_from_a_git_revision() {
     pull_request_change(dir.path(), "policies");
     let catalogue = catalogue();
     let run = |args: &[&str]| akar(dir.path(), args, "");
-    let base = run(&["diff", "--base", "HEAD", "--listings", &catalogue, "--at", ON]);
+    let base = run(&[
+        "diff",
+        "--base",
+        "HEAD",
+        "--listings",
+        &catalogue,
+        "--at",
+        ON,
+    ]);
     assert_eq!(base.status.code(), Some(0), "{}", stderr(&base));
     let direct = diff(&review_folder().keep(), &[]);
     // The same report but for the names of the sides.
@@ -258,20 +295,43 @@ fn base_reads_the_before_side_from_a_git_revision() {
 #[test]
 fn a_long_report_is_cut_to_fit_a_comment_and_says_so() {
     let dir = folder(&[
-        ("old/all.policy", "rule everything\n  flag listing where id is present\n  because \"everything\"\n"),
-        ("new/none.policy", "rule nothing\n  flag listing where id == \"none\"\n  because \"nothing\"\n"),
+        (
+            "old/all.policy",
+            "rule everything\n  flag listing where id is present\n  because \"everything\"\n",
+        ),
+        (
+            "new/none.policy",
+            "rule nothing\n  flag listing where id == \"none\"\n  because \"nothing\"\n",
+        ),
     ]);
     let catalogue = catalogue();
     let output = akar(
         dir.path(),
         &[
-            "diff", "old", "new", "--listings", &catalogue, "--format", "markdown", "--samples",
+            "diff",
+            "old",
+            "new",
+            "--listings",
+            &catalogue,
+            "--format",
+            "markdown",
+            "--samples",
             "2000",
         ],
         "",
     );
     let text = stdout(&output);
-    assert!(text.chars().count() <= 60_000, "{} characters", text.chars().count());
-    assert!(text.contains("more sample listings were cut to keep this comment under 60,000 characters"));
-    assert!(text.contains("### akar diff: 1,323 of 1,323 listings change decision (flag → allow 1,323)"));
+    assert!(
+        text.chars().count() <= 60_000,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("more sample listings were cut to keep this comment under 60,000 characters")
+    );
+    assert!(
+        text.contains(
+            "### akar diff: 1,323 of 1,323 listings change decision (flag → allow 1,323)"
+        )
+    );
 }

@@ -83,7 +83,10 @@ fn a_rule_over_two_lines_blocks_the_listing_and_explain_says_why() {
         text.contains("block: LZ-1 on 2024-01-01\n  by akar:"),
         "{text}"
     );
-    assert!(text.contains("akar: matches → block"), "{text}");
+    assert!(
+        text.contains("akar (<repl:1>:1): matches → block"),
+        "{text}"
+    );
     assert!(
         text.contains("true   cluster in [craft, culinary, fashion]   cluster = \"fashion\""),
         "{text}"
@@ -226,7 +229,7 @@ fn the_binary_is_usable_in_a_terminal() {
     p.exp_string(":explain akar").unwrap();
     p.send_line("").unwrap();
     // rexpect reads bytes one by one, so the match stays ASCII.
-    p.exp_string("akar: matches").unwrap();
+    p.exp_string("akar (<repl:1>:1): matches").unwrap();
 
     p.exp_string("akar> ").unwrap();
     p.send_control('d').unwrap();

@@ -101,8 +101,12 @@ fn main() {
     // The review loop: both sides decided per listing, each listing parsed once.
     let changed = changed_policies(&dir);
     let eval_one = median(runs, || akar_eval("policies", &large_file, Some(1)).0);
-    let diff_one = median(runs, || akar_diff("policies", &changed, &large_file, Some(1)).0);
-    let diff_all = median(runs, || akar_diff("policies", &changed, &large_file, None).0);
+    let diff_one = median(runs, || {
+        akar_diff("policies", &changed, &large_file, Some(1)).0
+    });
+    let diff_all = median(runs, || {
+        akar_diff("policies", &changed, &large_file, None).0
+    });
     row(
         &format!(
             "akar diff policies/ and a change, 1 thread ({:.2}x akar eval policies/, 1 thread)",
@@ -244,7 +248,10 @@ fn changed_policies(dir: &Path) -> String {
         let text = std::fs::read_to_string(&path)
             .unwrap()
             .replace("price < 100 USD", "price < 150 USD")
-            .replace("[fashion, culinary, craft]", "[fashion, culinary, craft, electronics]")
+            .replace(
+                "[fashion, culinary, craft]",
+                "[fashion, culinary, craft, electronics]",
+            )
             .replace("shopee_muslim_fashion_closed, ", "");
         std::fs::write(to.join(name), text).unwrap();
     }

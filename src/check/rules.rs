@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, Expect, Rule, TestCase};
+use crate::plan::{Cond, Expect, Rule, RuleParts, TestCase};
 use crate::syntax::ast;
 
 impl<'a> Checker<'a> {
@@ -22,13 +22,12 @@ impl<'a> Checker<'a> {
     }
 
     fn rule(&mut self, rule: &ast::Rule) -> Rule {
-        let mut parts = vec![self.rule_subject(&rule.subject)];
-        if let Some(cond) = &rule.condition {
-            parts.push(self.condition(cond));
-        }
-        if let Some(unless) = &rule.unless {
-            parts.push(Cond::Not(Box::new(self.condition(unless))));
-        }
+        let subject = self.rule_subject(&rule.subject);
+        let condition = rule.condition.as_ref().map(|c| self.condition(c));
+        let unless = rule.unless.as_ref().map(|c| self.condition(c));
+        let mut parts = vec![subject.clone()];
+        parts.extend(condition.clone());
+        parts.extend(unless.clone().map(|u| Cond::Not(Box::new(u))));
         parts.retain(|c| *c != Cond::True);
         let when = match parts.len() {
             0 => Cond::True,
@@ -69,6 +68,12 @@ impl<'a> Checker<'a> {
             location,
             action: rule.action,
             when,
+            parts: RuleParts {
+                subject,
+                subject_name: rule.subject.name.clone(),
+                condition,
+                unless,
+            },
             because: rule.because.as_ref().map(|b| b.value.clone()),
             effective,
             until,

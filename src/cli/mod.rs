@@ -3,6 +3,7 @@
 mod check;
 pub mod diff;
 pub mod eval;
+mod explain;
 mod fmt;
 mod git;
 mod repl;
@@ -54,6 +55,9 @@ pub enum Command {
     /// What a change to the rules does to a catalogue: the listings whose
     /// decision changes, from what to what, because of which rules.
     Diff(diff::DiffArgs),
+    /// Why a listing gets its decision: every rule, whether it matched, and each
+    /// condition's value and outcome with the listing's value.
+    Explain(explain::ExplainArgs),
     /// Infer a listing schema from a catalogue; written as a policy file to stdout.
     Schema {
         /// The catalogue: NDJSON, a JSON array, or CSV (by extension); `-` for stdin.
@@ -152,6 +156,7 @@ pub fn run(cli: Cli) -> Exit {
         } => check::run(&files, errors.style(), deny_warnings),
         Command::Eval(args) => eval::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
         Command::Fmt {
             files,

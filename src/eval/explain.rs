@@ -6,12 +6,12 @@
 //! at the first that decides, so that an explanation shows all of them.
 
 use std::collections::HashMap;
-use std::fmt::{self, Display, Write as _};
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
-use super::{Decider, EvalError, read};
+use super::{Decider, Decision, EvalError, read};
 use crate::plan::{Cond, Operand, Plan, Rule, Test, show};
 
 /// What one part of a condition saw and made of it.
@@ -239,25 +239,57 @@ fn seen(name: &str, found: &Option<Json>) -> String {
     }
 }
 
+/// Why a listing got its decision: the decision, and each rule looked at in
+/// full (every part evaluated, not cut short), in policy order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub date: NaiveDate,
+    pub decision: Result<Decision, EvalError>,
+    pub rules: Vec<RuleExplanation>,
+}
+
 /// One rule looked at for one listing on one date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleExplanation {
+    pub index: usize,
     pub label: String,
+    /// `FILE:LINE` where the rule is written.
+    pub location: String,
     pub verdict: Verdict,
     pub because: Option<String>,
-    pub trace: Trace,
+    /// The reason decisions give: `because`, or the rule's text.
+    pub reason: String,
+    /// The subject (`import`, or a declared one); `None` for `listing`.
+    pub subject: Option<Trace>,
+    pub condition: Option<Trace>,
+    pub unless: Option<Trace>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// The rule matches and applies: its action counts.
     Applies(crate::plan::Action),
-    /// The rule matches, but rules that override it apply too.
+    /// The rule matches, but rules that override it apply, and silence it.
     Overridden(Vec<String>),
+    /// The subject and condition hold, but so does `unless`: it saved the listing.
+    Saved,
     DoesNotMatch,
-    /// Outside `effective <= date < until`; the trace shows what it would see.
-    NotInForce(NaiveDate),
+    /// Outside `effective <= date < until`; the traces show what it would see.
+    NotInForce,
     Error(EvalError),
+}
+
+/// Explains a listing's decision on `date`, and each rule of the plan.
+pub fn explain(plan: &Plan, listing: &Json, date: NaiveDate) -> Explanation {
+    let decision = Decider::new(plan, date).decide_json(listing);
+    let rules = (0..plan.rules().len())
+        .filter_map(|i| rule_explanation(plan, i, listing, date, &decision))
+        .collect();
+    Explanation {
+        date,
+        decision,
+        rules,
+    }
 }
 
 /// Explains rule `index` for a listing on `date`; `None` if there is no such rule.
@@ -267,60 +299,335 @@ pub fn explain_rule(
     listing: &Json,
     date: NaiveDate,
 ) -> Option<RuleExplanation> {
+    let decision = Decider::new(plan, date).decide_json(listing);
+    rule_explanation(plan, index, listing, date, &decision)
+}
+
+fn rule_explanation(
+    plan: &Plan,
+    index: usize,
+    listing: &Json,
+    date: NaiveDate,
+    decision: &Result<Decision, EvalError>,
+) -> Option<RuleExplanation> {
     let rule = plan.rule(index)?;
-    let trace = trace(plan, &rule.when, listing);
-    let verdict = match &trace.result {
-        _ if !rule.in_force(date) => Verdict::NotInForce(date),
-        Err(e) => Verdict::Error(e.clone()),
-        Ok(false) => Verdict::DoesNotMatch,
-        Ok(true) => overridden(plan, rule, listing, date)
-            .map_or(Verdict::Applies(rule.action), Verdict::Overridden),
+    let mut tracer = Tracer {
+        plan,
+        listing,
+        shared: HashMap::new(),
     };
+    let parts = &rule.parts;
+    let subject = (parts.subject != Cond::True).then(|| {
+        let mut trace = tracer.trace(&parts.subject);
+        if trace.text.is_empty() || trace.text.starts_with("all of") {
+            trace.text = parts.subject_name.clone();
+        }
+        trace
+    });
+    let condition = parts.condition.as_ref().map(|c| tracer.trace(c));
+    let unless = parts.unless.as_ref().map(|c| tracer.trace(c));
+    let verdict = verdict(
+        plan,
+        rule,
+        index,
+        date,
+        decision,
+        [&subject, &condition],
+        &unless,
+    );
     Some(RuleExplanation {
+        index,
         label: rule.label.clone(),
+        location: rule.location.clone(),
         verdict,
         because: rule.because.clone(),
-        trace,
+        reason: rule.reason().to_string(),
+        subject,
+        condition,
+        unless,
     })
 }
 
-/// The rules that override `rule` and apply to the listing, if any does.
-fn overridden(plan: &Plan, rule: &Rule, listing: &Json, date: NaiveDate) -> Option<Vec<String>> {
-    if rule.overridden_by.is_empty() {
-        return None;
+/// The rule's verdict, read as evaluation reads `subject and condition and not
+/// unless`: the first error or false part decides, in that order.
+fn verdict(
+    plan: &Plan,
+    rule: &Rule,
+    index: usize,
+    date: NaiveDate,
+    decision: &Result<Decision, EvalError>,
+    holds: [&Option<Trace>; 2],
+    unless: &Option<Trace>,
+) -> Verdict {
+    if !rule.in_force(date) {
+        return Verdict::NotInForce;
     }
-    let decision = Decider::new(plan, date).decide_json(listing).ok()?;
-    let by: Vec<String> = rule
-        .overridden_by
-        .iter()
-        .filter(|i| decision.rules.contains(i))
-        .filter_map(|i| plan.rule(*i).map(|r| r.label.clone()))
-        .collect();
-    (!by.is_empty()).then_some(by)
+    for part in holds.into_iter().flatten() {
+        match &part.result {
+            Err(e) => return Verdict::Error(e.clone().in_rule(&rule.label)),
+            Ok(false) => return Verdict::DoesNotMatch,
+            Ok(true) => {}
+        }
+    }
+    match unless.as_ref().map(|u| &u.result) {
+        Some(Err(e)) => return Verdict::Error(e.clone().in_rule(&rule.label)),
+        Some(Ok(true)) => return Verdict::Saved,
+        _ => {}
+    }
+    let by: Vec<String> = match decision {
+        Ok(decision) => decision
+            .suppressed
+            .iter()
+            .filter(|(r, _)| *r == index)
+            .filter_map(|(_, by)| plan.rule(*by).map(|r| r.label.clone()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if by.is_empty() {
+        Verdict::Applies(rule.action)
+    } else {
+        Verdict::Overridden(by)
+    }
 }
 
-impl Display for RuleExplanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = &self.label;
+impl RuleExplanation {
+    /// Whether the rule had a say: it applies, was silenced by an override or
+    /// saved by its `unless`, or could not be decided.
+    pub fn matters(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::Applies(_) | Verdict::Overridden(_) | Verdict::Saved | Verdict::Error(_)
+        )
+    }
+
+    /// The verdict in words: `matches → block`, `does not match`, ...
+    pub fn verdict_text(&self, date: NaiveDate) -> String {
         match &self.verdict {
-            Verdict::Applies(action) => writeln!(f, "{label}: matches → {}", action.as_str())?,
-            Verdict::Overridden(by) => writeln!(
-                f,
-                "{label}: matches, but is overridden by {}",
-                by.join(", ")
-            )?,
-            Verdict::DoesNotMatch => writeln!(f, "{label}: does not match")?,
-            Verdict::NotInForce(date) => writeln!(f, "{label}: not in force on {date}")?,
-            // The trace below shows the test that failed and why.
-            Verdict::Error(_) => writeln!(f, "{label}: cannot be decided")?,
+            Verdict::Applies(action) => format!("matches → {}", action.as_str()),
+            Verdict::Overridden(by) => format!(
+                "matches, but {} {} it and {}: it is suppressed",
+                by.join(", "),
+                if by.len() == 1 {
+                    "overrides"
+                } else {
+                    "override"
+                },
+                if by.len() == 1 { "applies" } else { "apply" },
+            ),
+            Verdict::Saved => "matches, but its `unless` holds: the listing is saved".into(),
+            Verdict::DoesNotMatch => "does not match".into(),
+            Verdict::NotInForce => format!("not in force on {date}"),
+            // The traces show the test that failed and why.
+            Verdict::Error(_) => "cannot be decided".into(),
         }
+    }
+
+    /// The rule, its verdict and each part of its condition, a line each.
+    pub fn render(&self, date: NaiveDate) -> String {
+        let mut out = format!(
+            "{} ({}): {}\n",
+            self.label,
+            self.location,
+            self.verdict_text(date)
+        );
         if let Some(because) = &self.because {
-            writeln!(f, "  because \"{because}\"")?;
+            let _ = writeln!(out, "  because \"{because}\"");
         }
-        for line in self.trace.lines().lines() {
-            writeln!(f, "  {line}")?;
+        let parts: Vec<(&str, &Trace)> = [
+            ("", self.subject.as_ref()),
+            ("", self.condition.as_ref()),
+            ("unless ", self.unless.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(prefix, trace)| Some((prefix, trace?)))
+        .collect();
+        let width = parts
+            .iter()
+            .map(|(prefix, t)| {
+                t.top()
+                    .iter()
+                    .map(|p| p.widest(0) + prefix.len())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
+            .min(TEXT_WIDTH);
+        for (prefix, trace) in parts {
+            for part in trace.top() {
+                let mut lines = String::new();
+                part.write_lines(&mut lines, 0, width.saturating_sub(prefix.len()));
+                for (n, line) in lines.lines().enumerate() {
+                    // After the result word and its two spaces (ASCII, 7 bytes).
+                    let line = match (n, prefix.is_empty(), line.get(..7), line.get(7..)) {
+                        (0, false, Some(word), Some(rest)) => format!("{word}{prefix}{rest}"),
+                        _ => line.to_string(),
+                    };
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
         }
-        Ok(())
+        out
+    }
+}
+
+impl Trace {
+    /// The parts a person reads at the top: an `all of` stands for its parts.
+    fn top(&self) -> Vec<&Trace> {
+        if self.text == "all of" {
+            self.parts.iter().collect()
+        } else {
+            vec![self]
+        }
+    }
+}
+
+impl Explanation {
+    /// The decision, then each rule `show` keeps, then the rules not in force.
+    pub fn render(&self, listing: &str, show: impl Fn(&RuleExplanation) -> bool) -> String {
+        let mut out = format!("{listing} on {}: ", self.date);
+        match &self.decision {
+            Ok(decision) if decision.rules.is_empty() => {
+                let why = if self.rules.iter().any(RuleExplanation::matters) {
+                    "no rule applies"
+                } else {
+                    "no rule matches"
+                };
+                let _ = writeln!(out, "{} ({why})", decision.action.as_str());
+            }
+            Ok(decision) => {
+                let _ = writeln!(out, "{}", decision.action.as_str());
+                for rule in self
+                    .rules
+                    .iter()
+                    .filter(|r| decision.rules.contains(&r.index))
+                {
+                    let _ = writeln!(out, "  by {}: {}", rule.label, rule.reason);
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(out, "error\n  {e}");
+            }
+        }
+        if let Ok(decision) = &self.decision {
+            for (rule, by) in &decision.suppressed {
+                let name = |i: &usize| {
+                    self.rules
+                        .iter()
+                        .find(|r| r.index == *i)
+                        .map_or("?", |r| r.label.as_str())
+                };
+                let _ = writeln!(out, "  suppressed: {} (by {})", name(rule), name(by));
+            }
+        }
+        let shown: Vec<&RuleExplanation> = self
+            .rules
+            .iter()
+            .filter(|r| r.verdict != Verdict::NotInForce && show(r))
+            .collect();
+        for rule in shown {
+            out.push('\n');
+            out.push_str(&rule.render(self.date));
+        }
+        let resting: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|r| r.verdict == Verdict::NotInForce && show(r))
+            .map(|r| r.label.clone())
+            .collect();
+        if !resting.is_empty() {
+            let _ = write!(
+                out,
+                "\nnot in force on {}: {}\n",
+                self.date,
+                resting.join(", ")
+            );
+        }
+        out
+    }
+}
+
+impl Trace {
+    /// The part as JSON: its text, its result (`true`, `false` or `"error"` with
+    /// the error), what it read, and its parts.
+    pub fn to_json(&self) -> Json {
+        let mut out = serde_json::Map::new();
+        out.insert("text".into(), Json::String(self.text.clone()));
+        match &self.result {
+            Ok(b) => {
+                out.insert("result".into(), Json::Bool(*b));
+            }
+            Err(e) => {
+                out.insert("result".into(), Json::String("error".into()));
+                out.insert("error".into(), Json::String(e.to_string()));
+            }
+        }
+        if let Some((field, value)) = &self.seen {
+            out.insert("field".into(), Json::String(field.clone()));
+            match value {
+                Some(value) => out.insert("value".into(), value.clone()),
+                None => out.insert("missing".into(), Json::Bool(true)),
+            };
+        }
+        if !self.parts.is_empty() {
+            let parts = self.parts.iter().map(Trace::to_json).collect();
+            out.insert("parts".into(), Json::Array(parts));
+        }
+        Json::Object(out)
+    }
+}
+
+impl RuleExplanation {
+    pub fn to_json(&self) -> Json {
+        let mut out = serde_json::Map::new();
+        out.insert("rule".into(), Json::String(self.label.clone()));
+        out.insert("location".into(), Json::String(self.location.clone()));
+        let verdict = match &self.verdict {
+            Verdict::Applies(action) => {
+                out.insert("action".into(), Json::String(action.as_str().into()));
+                "applies"
+            }
+            Verdict::Overridden(by) => {
+                let by = by.iter().cloned().map(Json::String).collect();
+                out.insert("suppressed_by".into(), Json::Array(by));
+                "suppressed"
+            }
+            Verdict::Saved => "saved_by_unless",
+            Verdict::DoesNotMatch => "does_not_match",
+            Verdict::NotInForce => "not_in_force",
+            Verdict::Error(e) => {
+                out.insert("error".into(), Json::String(e.to_string()));
+                "error"
+            }
+        };
+        out.insert("verdict".into(), Json::String(verdict.into()));
+        out.insert("reason".into(), Json::String(self.reason.clone()));
+        for (name, trace) in [
+            ("subject", &self.subject),
+            ("condition", &self.condition),
+            ("unless", &self.unless),
+        ] {
+            if let Some(trace) = trace {
+                out.insert(name.into(), trace.to_json());
+            }
+        }
+        Json::Object(out)
+    }
+}
+
+impl Explanation {
+    /// The explanation as JSON: the date, the rules `show` keeps (every
+    /// condition's value and outcome), in policy order.
+    pub fn to_json(&self, show: impl Fn(&RuleExplanation) -> bool) -> Json {
+        let rules = self
+            .rules
+            .iter()
+            .filter(|r| show(r))
+            .map(RuleExplanation::to_json);
+        serde_json::json!({
+            "at": self.date.to_string(),
+            "explanations": rules.collect::<Vec<_>>(),
+        })
     }
 }
 

@@ -340,6 +340,9 @@ pub struct Rule {
     pub action: Action,
     /// Subject, condition and `unless`, combined.
     pub when: Cond,
+    /// The parts `when` combines, as written, for explanations and coverage:
+    /// the subject, the `where` condition, and the `unless` condition.
+    pub parts: RuleParts,
     pub because: Option<String>,
     pub effective: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
@@ -352,6 +355,18 @@ pub struct Rule {
     /// Its action line (`block import where ...`) on one line: the reason given
     /// for a rule without `because`.
     pub summary: String,
+}
+
+/// A rule's condition in the parts it is written in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleParts {
+    /// `listing` is [`Cond::True`]; `import` and declared subjects are named
+    /// conditions.
+    pub subject: Cond,
+    pub subject_name: String,
+    pub condition: Option<Cond>,
+    /// What saves a listing the rest matches.
+    pub unless: Option<Cond>,
 }
 
 impl Rule {

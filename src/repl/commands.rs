@@ -11,7 +11,7 @@ use super::help;
 use super::listings::{Listing, one_line};
 use super::session::{Reply, Session, count};
 use crate::batch::{Collect, Decisions};
-use crate::eval::explain::{self, Verdict};
+use crate::eval::explain::{self, RuleExplanation};
 use crate::eval::{Decider, Decision, EvalError, decide};
 use crate::fuzzy::did_you_mean;
 use crate::input::{self, Input, Record};
@@ -338,32 +338,21 @@ impl Session {
             Ok(listing) => listing,
             Err(e) => return self.error(e),
         };
-        let (plan, date) = (&self.plan, self.date);
-        let explained: Vec<explain::RuleExplanation> = if args.is_empty() {
-            // Every rule that matched (overridden ones too) or could not decide.
-            (0..plan.rules().len())
-                .filter_map(|i| explain::explain_rule(plan, i, listing, date))
-                .filter(|e| {
-                    matches!(
-                        e.verdict,
-                        Verdict::Applies(_) | Verdict::Overridden(_) | Verdict::Error(_)
-                    )
-                })
-                .collect()
+        let explanation = explain::explain(&self.plan, listing, self.date);
+        let described = self.listings.describe_current();
+        let text = if args.is_empty() {
+            // Every rule that had a say: applied, silenced, saved or failed.
+            if !explanation.rules.iter().any(RuleExplanation::matters) {
+                return self.nothing_matched();
+            }
+            explanation.render(&described, RuleExplanation::matters)
         } else {
             match self.find_rule(args) {
-                Ok(index) => explain::explain_rule(plan, index, listing, date)
-                    .into_iter()
-                    .collect(),
+                Ok(index) => explanation.render(&described, |r| r.index == index),
                 Err(e) => return self.error(e),
             }
         };
-        if explained.is_empty() {
-            return self.nothing_matched();
-        }
-        let parts: Vec<String> = explained.iter().map(ToString::to_string).collect();
-        let head = format!("{} on {date}", self.listings.describe_current());
-        Reply::ok(format!("{head}\n{}", parts.join("\n")))
+        Reply::ok(text.trim_end().to_string())
     }
 
     fn nothing_matched(&self) -> Reply {

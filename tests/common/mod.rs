@@ -418,7 +418,11 @@ pub fn pull_request_change(dir: &Path, name: &str) -> PathBuf {
     std::fs::create_dir_all(&to).expect("a folder");
     for entry in std::fs::read_dir(root().join("policies")).expect("policies/") {
         let path = entry.expect("an entry").path();
-        let file = path.file_name().expect("a name").to_string_lossy().to_string();
+        let file = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .to_string();
         if file == "shopee-2021.policy" {
             continue;
         }
