@@ -7,6 +7,7 @@ mod explain;
 mod fmt;
 mod git;
 mod repl;
+mod rules;
 pub mod test;
 
 use std::io::IsTerminal;
@@ -58,6 +59,9 @@ pub enum Command {
     /// Why a listing gets its decision: every rule, whether it matched, and each
     /// condition's value and outcome with the listing's value.
     Explain(explain::ExplainArgs),
+    /// Every rule, where it is written and when it is in force; with
+    /// `--listings`, how often each fires, decides alone, is suppressed or fails.
+    Rules(rules::RulesArgs),
     /// Infer a listing schema from a catalogue; written as a policy file to stdout.
     Schema {
         /// The catalogue: NDJSON, a JSON array, or CSV (by extension); `-` for stdin.
@@ -157,6 +161,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Test { files, errors } => test::run(&files, errors.style()),
         Command::Fmt {
             files,

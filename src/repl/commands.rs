@@ -16,8 +16,9 @@ use crate::eval::{Decider, Decision, EvalError, decide};
 use crate::fuzzy::did_you_mean;
 use crate::input::{self, Input, Record};
 use crate::json::Node;
-use crate::output::{Outcome, Summary, Suppressed};
+use crate::output::{Outcome, Suppressed};
 use crate::plan::Plan;
+use crate::review::tally::Tally;
 
 /// A command: its name, what it takes, and what it does (for `:help`).
 pub struct Command {
@@ -308,19 +309,19 @@ impl Session {
             .collect();
         let job = Decisions::new(Decider::new(plan, date), Outcomes { plan });
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(records.len());
+        let mut tally = Tally::new(plan);
         let input = Input::Records(Box::new(records.into_iter()));
         // Reading from memory and keeping the outcomes cannot fail.
-        let _ = job.run(input, &mut |part: Vec<Outcome>| {
+        let _ = job.run(input, &mut |(part, counts): (Vec<Outcome>, Tally)| {
             outcomes.extend(part);
+            tally.merge(&counts);
             Ok(())
         });
-        let mut summary = Summary::default();
-        outcomes.iter().for_each(|o| summary.count(o.decision));
-        let mut text = format!("{summary} (on {date})");
-        let counts = rule_counts(plan, &outcomes);
+        let mut text = format!("{} (on {date})", tally.summary);
+        let counts = rule_counts(plan, &tally);
         let width = counts.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-        for (label, n) in counts {
-            let _ = write!(text, "\n  {label:<width$}  {}", count(n, "listing"));
+        for (label, line) in counts {
+            let _ = write!(text, "\n  {label:<width$}  {line}");
         }
         for o in outcomes.iter().filter(|o| o.error.is_some()).take(5) {
             let _ = write!(
@@ -479,18 +480,23 @@ fn usage(command: &'static str, problem: &str) -> ReplError {
     }
 }
 
-/// How many listings each rule decided, in policy order, skipping rules with none.
-fn rule_counts<'p>(plan: &'p Plan, outcomes: &[Outcome]) -> Vec<(&'p str, usize)> {
+/// What each rule did, in policy order, skipping rules that did nothing:
+/// `2 listings`, with how many it was suppressed in or failed on.
+fn rule_counts<'p>(plan: &'p Plan, tally: &Tally) -> Vec<(&'p str, String)> {
     plan.rules()
         .iter()
-        .map(|rule| {
-            let n = outcomes
-                .iter()
-                .filter(|o| o.rules.as_ref().is_some_and(|r| r.contains(&rule.label)))
-                .count();
-            (rule.label.as_str(), n)
+        .zip(&tally.rules)
+        .filter(|(_, counts)| !counts.is_idle())
+        .map(|(rule, counts)| {
+            let mut line = count(counts.fired, "listing");
+            if counts.suppressed > 0 {
+                let _ = write!(line, ", suppressed in {}", counts.suppressed);
+            }
+            if counts.errors > 0 {
+                let _ = write!(line, ", cannot decide {}", count(counts.errors, "listing"));
+            }
+            (rule.label.as_str(), line)
         })
-        .filter(|(_, n)| *n > 0)
         .collect()
 }
 
@@ -500,15 +506,15 @@ struct Outcomes<'p> {
 }
 
 impl Collect for Outcomes<'_> {
-    type Part = Vec<Outcome>;
+    type Part = (Vec<Outcome>, Tally);
 
-    fn part(&self, records: usize) -> Vec<Outcome> {
-        Vec::with_capacity(records)
+    fn part(&self, records: usize) -> Self::Part {
+        (Vec::with_capacity(records), Tally::new(self.plan))
     }
 
     fn decided<N: Node>(
         &self,
-        part: &mut Vec<Outcome>,
+        part: &mut Self::Part,
         line: usize,
         listing: &crate::eval::Listing<N>,
         decision: Result<&Decision, &EvalError>,
@@ -516,10 +522,13 @@ impl Collect for Outcomes<'_> {
         let id: Option<Json> = listing
             .id(self.plan)
             .and_then(|id| serde_json::from_str(&id.to_json()).ok());
-        part.push(Outcome::new(self.plan, line, id.as_ref(), decision));
+        part.0
+            .push(Outcome::new(self.plan, line, id.as_ref(), decision));
+        part.1.count(self.plan, decision);
     }
 
-    fn unreadable(&self, part: &mut Vec<Outcome>, line: usize, error: &str) {
-        part.push(Outcome::failed(line, None, error.to_string()));
+    fn unreadable(&self, part: &mut Self::Part, line: usize, error: &str) {
+        part.0.push(Outcome::failed(line, None, error.to_string()));
+        part.1.unreadable();
     }
 }

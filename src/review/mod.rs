@@ -7,4 +7,5 @@
 pub mod compare;
 pub mod diff;
 pub mod render;
+pub mod report;
 pub mod tally;
