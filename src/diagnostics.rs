@@ -50,6 +50,10 @@ pub enum ErrorFormat {
     #[default]
     Human,
     Json,
+    /// GitHub workflow commands: annotations on the pull request's lines.
+    Github,
+    /// One SARIF 2.1.0 log, for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +83,14 @@ pub fn render(report: &Report, style: Style) -> String {
             let value = json_diagnostic(diagnostic, None);
             out.push_str(&serde_json::to_string(&value).unwrap_or_default());
             out.push('\n');
+        }
+        ErrorFormat::Github => {
+            let finding = crate::ci::Finding::of_diagnostic(&json_diagnostic(diagnostic, None));
+            out.push_str(&crate::ci::github(&[finding]));
+        }
+        ErrorFormat::Sarif => {
+            let finding = crate::ci::Finding::of_diagnostic(&json_diagnostic(diagnostic, None));
+            out.push_str(&crate::ci::sarif(&[finding]));
         }
         ErrorFormat::Human => {
             let theme = if style.color {
@@ -190,16 +202,27 @@ pub const MAX_RENDERED: usize = 100;
 
 /// Renders problems in order, with a closing count for people.
 pub fn render_all(problems: Vec<Problem>, sources: &Sources, style: Style) -> String {
+    let findings = || -> Vec<crate::ci::Finding> {
+        problems
+            .iter()
+            .map(|p| crate::ci::Finding::of_problem(p, sources))
+            .collect()
+    };
+    match style.format {
+        ErrorFormat::Github => return crate::ci::github(&findings()),
+        ErrorFormat::Sarif => return crate::ci::sarif(&findings()),
+        ErrorFormat::Human | ErrorFormat::Json => {}
+    }
     let count = problems.len();
     let warnings = problems.iter().filter(|p| p.is_warning()).count();
     let mut out = String::new();
     let shown = match style.format {
         ErrorFormat::Human => MAX_RENDERED,
-        ErrorFormat::Json => count,
+        _ => count,
     };
     for (n, problem) in problems.into_iter().take(shown).enumerate() {
         match style.format {
-            ErrorFormat::Json => {
+            ErrorFormat::Json | ErrorFormat::Github | ErrorFormat::Sarif => {
                 let file = sources.file(problem.file);
                 let value = json_diagnostic(problem.diagnostic.as_ref(), file);
                 out.push_str(&serde_json::to_string(&value).unwrap_or_default());

@@ -28,6 +28,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod ci;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;

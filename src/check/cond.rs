@@ -12,10 +12,8 @@ use crate::syntax::ast::{self, CmpOp};
 impl<'a> Checker<'a> {
     pub(super) fn condition(&mut self, cond: &ast::Cond) -> Cond {
         match &cond.kind {
-            ast::CondKind::Or(items) => Cond::Or(items.iter().map(|c| self.condition(c)).collect()),
-            ast::CondKind::And(items) => {
-                Cond::And(items.iter().map(|c| self.condition(c)).collect())
-            }
+            ast::CondKind::Or(items) => Cond::Or(self.operands(items)),
+            ast::CondKind::And(items) => Cond::And(self.operands(items)),
             ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
             ast::CondKind::Bare(expr) => self.bare(expr),
             ast::CondKind::Test(subject, test) => match self.operand(subject) {
@@ -23,6 +21,20 @@ impl<'a> Checker<'a> {
                 None => Cond::True,
             },
         }
+    }
+
+    /// The operands of an `and` or `or`, each noted where it is written.
+    fn operands(&mut self, items: &[ast::Cond]) -> Vec<Cond> {
+        items
+            .iter()
+            .map(|item| {
+                let place = self.place(self.file, item.span);
+                if let Some(places) = self.branches.last_mut() {
+                    places.push(place);
+                }
+                self.condition(item)
+            })
+            .collect()
     }
 
     /// A lone word or field used as a condition.
@@ -377,15 +389,22 @@ impl<'a> Checker<'a> {
             return Cond::True;
         }
         let outer = std::mem::replace(&mut self.file, file);
-        let cond = self.condition(body);
+        let (cond, branches) = self.condition_with_branches(body);
         self.file = outer;
         self.leave();
-        self.share(key, name, (file, decl.name.span), cond)
+        self.share(key, name, (file, decl.name.span), cond, branches)
     }
 
     /// Keeps a named condition once, in the plan's shared conditions, and gives
     /// the reference every use of the name gets.
-    fn share(&mut self, key: String, name: &str, at: (FileId, Span), cond: Cond) -> Cond {
+    fn share(
+        &mut self,
+        key: String,
+        name: &str,
+        at: (FileId, Span),
+        cond: Cond,
+        branches: Vec<crate::plan::Place>,
+    ) -> Cond {
         // How many names deep the condition goes, whatever order they were
         // defined in: evaluating it goes as deep.
         let mut depth = 0;
@@ -409,6 +428,8 @@ impl<'a> Checker<'a> {
         self.shared.push(Shared {
             name: name.to_string(),
             cond,
+            place: self.place(at.0, at.1),
+            branches,
         });
         self.resolved_conds.insert(key, reference.clone());
         reference
@@ -437,10 +458,10 @@ impl<'a> Checker<'a> {
             return Cond::True;
         }
         let outer = std::mem::replace(&mut self.file, file);
-        let cond = self.condition(&decl.condition);
+        let (cond, branches) = self.condition_with_branches(&decl.condition);
         self.file = outer;
         self.leave();
-        self.share(key, name, (file, decl.name.span), cond)
+        self.share(key, name, (file, decl.name.span), cond, branches)
     }
 
     /// The subject of a rule, or an error naming the nearest known subject.

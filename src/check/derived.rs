@@ -37,6 +37,8 @@ impl Checker<'_> {
             arms: rustc_hash::FxHashMap::default(),
             default: None,
             values: Vec::new(),
+            arm_places: Vec::new(),
+            else_place: None,
         };
         let mut key_spans: HashMap<String, Span> = HashMap::new();
         let mut ids: HashMap<String, u32> = HashMap::new();
@@ -60,11 +62,14 @@ impl Checker<'_> {
                     id
                 }
             };
+            let place = self.place(self.file, arm.span);
             let Some(keys) = &arm.keys else {
                 else_span = Some(arm.span);
                 derived.default = Some(value);
+                derived.else_place = Some(place);
                 continue;
             };
+            let mut texts = Vec::with_capacity(keys.len());
             for key in keys {
                 let Some(text) = self.key_text(key) else {
                     continue;
@@ -78,8 +83,10 @@ impl Checker<'_> {
                     continue;
                 }
                 key_spans.insert(text.clone(), key.span);
+                texts.push(text.clone());
                 derived.arms.insert(text, value);
             }
+            derived.arm_places.push((texts, place));
         }
         Some(derived)
     }

@@ -108,6 +108,9 @@ pub(crate) struct Checker<'a> {
     money_used: Vec<(FileId, String, Span)>,
     /// Names of items that did not parse.
     unfinished: std::collections::HashSet<String>,
+    /// Where each operand of an `and` or `or` is written, for the condition
+    /// being resolved (innermost last): see [`crate::plan::Shared::branches`].
+    branches: Vec<Vec<crate::plan::Place>>,
 }
 
 impl<'a> Checker<'a> {
@@ -128,6 +131,7 @@ impl<'a> Checker<'a> {
             derived: Vec::new(),
             derived_index: HashMap::new(),
             money_used: Vec::new(),
+            branches: Vec::new(),
             unfinished: Default::default(),
         }
     }
@@ -213,5 +217,23 @@ impl<'a> Checker<'a> {
     /// `FILE:LINE` of a place in the current file.
     fn location(&self, file: FileId, span: Span) -> String {
         self.sources.location(file, span.start)
+    }
+
+    fn place(&self, file: FileId, span: Span) -> crate::plan::Place {
+        crate::plan::Place {
+            file,
+            line: self.sources.line(file, span.start),
+        }
+    }
+
+    /// Resolves a condition, noting where each of its `and` and `or` operands
+    /// is written.
+    fn condition_with_branches(
+        &mut self,
+        cond: &ast::Cond,
+    ) -> (crate::plan::Cond, Vec<crate::plan::Place>) {
+        self.branches.push(Vec::new());
+        let resolved = self.condition(cond);
+        (resolved, self.branches.pop().unwrap_or_default())
     }
 }

@@ -23,8 +23,20 @@ impl<'a> Checker<'a> {
 
     fn rule(&mut self, rule: &ast::Rule) -> Rule {
         let subject = self.rule_subject(&rule.subject);
-        let condition = rule.condition.as_ref().map(|c| self.condition(c));
-        let unless = rule.unless.as_ref().map(|c| self.condition(c));
+        let (condition, condition_branches) = match &rule.condition {
+            Some(c) => {
+                let (cond, branches) = self.condition_with_branches(c);
+                (Some(cond), branches)
+            }
+            None => (None, Vec::new()),
+        };
+        let (unless, unless_branches) = match &rule.unless {
+            Some(c) => {
+                let (cond, branches) = self.condition_with_branches(c);
+                (Some(cond), branches)
+            }
+            None => (None, Vec::new()),
+        };
         let mut parts = vec![subject.clone()];
         parts.extend(condition.clone());
         parts.extend(unless.clone().map(|u| Cond::Not(Box::new(u))));
@@ -66,6 +78,9 @@ impl<'a> Checker<'a> {
             },
             name: rule.name.as_ref().map(|n| n.name.clone()),
             location,
+            place: self.place(self.file, rule.span),
+            unless_place: rule.unless.as_ref().map(|u| self.place(self.file, u.span)),
+            override_places: Vec::new(),
             action: rule.action,
             when,
             parts: RuleParts {
@@ -73,6 +88,8 @@ impl<'a> Checker<'a> {
                 subject_name: rule.subject.name.clone(),
                 condition,
                 unless,
+                condition_branches,
+                unless_branches,
             },
             because: rule.because.as_ref().map(|b| b.value.clone()),
             effective,
@@ -114,8 +131,10 @@ impl<'a> Checker<'a> {
             }
         }
         for edge in &edges {
+            let place = self.place(edge.file, edge.span);
             if let Some(rule) = rules.get_mut(edge.from) {
                 rule.overrides.push(edge.to);
+                rule.override_places.push(place);
             }
         }
         if self.override_cycles(rules, &edges) {

@@ -19,7 +19,8 @@ pub fn run(files: &[PathBuf], style: Style, deny_warnings: bool) -> Exit {
     let checked = check_all(&sources);
     let (errors, warnings) = (checked.errors(), checked.warnings());
     let rules = checked.plan.as_ref().map_or(0, |p| p.rules().len());
-    if !checked.problems.is_empty() {
+    if !checked.problems.is_empty() || style.format == ErrorFormat::Sarif {
+        // A SARIF log is written even when empty: code scanning reads "no findings".
         eprint!("{}", render_problems(checked.problems, &sources, style));
     }
     if errors > 0 {

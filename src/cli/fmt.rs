@@ -13,6 +13,7 @@ use miette::{Diagnostic, Report};
 use thiserror::Error;
 
 use super::Exit;
+use crate::ci::Finding;
 use crate::diagnostics::{ErrorFormat, Problem, Style, render, render_all};
 use crate::fmt::{FmtError, format};
 use crate::source::Sources;
@@ -44,6 +45,8 @@ struct Run {
     /// Formatted text went to stdout (`-`): no summary then, it is a filter.
     filtered: bool,
     exit: Exit,
+    /// For `--error-format sarif`: everything found, written as one log at the end.
+    findings: Vec<Finding>,
 }
 
 pub fn run(files: &[PathBuf], check: bool, style: Style) -> Exit {
@@ -55,6 +58,7 @@ pub fn run(files: &[PathBuf], check: bool, style: Style) -> Exit {
         failed: 0,
         filtered: false,
         exit: Exit::Ok,
+        findings: Vec::new(),
     };
     for path in files {
         if path.as_os_str() == STDIN {
@@ -142,22 +146,46 @@ impl Run {
             }
             other => vec![Problem::new(id, other)],
         };
-        eprint!("{}", render_all(problems, &sources, self.style));
+        match self.style.format {
+            ErrorFormat::Github | ErrorFormat::Sarif => {
+                let found = problems
+                    .iter()
+                    .map(|p| Finding::of_problem(p, &sources))
+                    .collect();
+                self.emit(found);
+            }
+            ErrorFormat::Human | ErrorFormat::Json => {
+                eprint!("{}", render_all(problems, &sources, self.style));
+            }
+        }
         self.failed += 1;
         self.worsen(Exit::Failed);
         None
     }
 
     /// With `--check`, where the file first differs from its layout.
-    fn hint(&self, name: &str, text: &str, formatted: &str) {
-        if self.style.format != ErrorFormat::Human {
-            return;
-        }
+    fn hint(&mut self, name: &str, text: &str, formatted: &str) {
         let (old, new): (Vec<&str>, Vec<&str>) =
             (text.split('\n').collect(), formatted.split('\n').collect());
         let at = (0..old.len().max(new.len()))
             .find(|n| old.get(*n) != new.get(*n))
             .unwrap_or(0);
+        match self.style.format {
+            ErrorFormat::Human => {}
+            ErrorFormat::Json => return,
+            ErrorFormat::Github | ErrorFormat::Sarif => {
+                return self.emit(vec![Finding {
+                    level: "error",
+                    code: "akar::fmt::layout".into(),
+                    message: format!(
+                        "not in the canonical layout from here on\nhelp: run `akar fmt {name}`"
+                    ),
+                    file: Some(name.to_string()),
+                    line: Some(at + 1),
+                    column: None,
+                }]);
+            }
+        }
         let (was, want) = (old.get(at).copied(), new.get(at).copied());
         eprintln!("{name}:{}: not in the canonical layout", at + 1);
         match (was, want) {
@@ -176,6 +204,10 @@ impl Run {
 
     /// `ok: 3 files already formatted`, or `3 files: 1 reformatted, 1 with errors, ...`.
     fn summary(&self) {
+        if self.style.format == ErrorFormat::Sarif {
+            eprint!("{}", crate::ci::sarif(&self.findings));
+            return;
+        }
         if self.style.format != ErrorFormat::Human || self.seen == 0 || self.filtered {
             return;
         }
@@ -209,8 +241,22 @@ impl Run {
     }
 
     fn fail(&mut self, exit: Exit, report: &Report) {
-        eprint!("{}", render(report, self.style));
+        match self.style.format {
+            ErrorFormat::Sarif => {
+                let diagnostic = crate::diagnostics::json_diagnostic(report.as_ref(), None);
+                self.findings.push(Finding::of_diagnostic(&diagnostic));
+            }
+            _ => eprint!("{}", render(report, self.style)),
+        }
         self.worsen(exit);
+    }
+
+    /// GitHub annotations at once; SARIF findings kept for the one log.
+    fn emit(&mut self, findings: Vec<Finding>) {
+        match self.style.format {
+            ErrorFormat::Sarif => self.findings.extend(findings),
+            _ => eprint!("{}", crate::ci::github(&findings)),
+        }
     }
 
     fn worsen(&mut self, exit: Exit) {

@@ -85,13 +85,7 @@ pub enum Command {
         seed: u64,
     },
     /// Run the `test` blocks written in the policies.
-    Test {
-        /// Policy files, or directories of `.policy` files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        #[command(flatten)]
-        errors: ErrorArgs,
-    },
+    Test(test::TestArgs),
     /// Rewrite policies in their canonical layout, comments kept.
     Fmt {
         /// Policy files, or directories of `.policy` files; `-` formats stdin to stdout.
@@ -123,6 +117,11 @@ pub enum ErrorFormatArg {
     Human,
     /// One JSON object per diagnostic.
     Json,
+    /// GitHub workflow commands (`::error file=...,line=...::...`): annotations
+    /// on a pull request's lines.
+    Github,
+    /// One SARIF 2.1.0 log (on stderr, where diagnostics go), for code scanning.
+    Sarif,
 }
 
 impl ErrorArgs {
@@ -133,6 +132,8 @@ impl ErrorArgs {
         let format = match self.error_format {
             ErrorFormatArg::Human => ErrorFormat::Human,
             ErrorFormatArg::Json => ErrorFormat::Json,
+            ErrorFormatArg::Github => ErrorFormat::Github,
+            ErrorFormatArg::Sarif => ErrorFormat::Sarif,
         };
         let width = if color { terminal_width() } else { 100 };
         Style {
@@ -162,7 +163,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Rules(args) => rules::run(&args),
-        Command::Test { files, errors } => test::run(&files, errors.style()),
+        Command::Test(args) => test::run(&args),
         Command::Fmt {
             files,
             check,

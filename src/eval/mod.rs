@@ -27,6 +27,7 @@ use smallvec::SmallVec;
 
 pub use error::{EvalError, Fault};
 pub use listing::Listing;
+pub use value::arm_key;
 
 use crate::json::Node;
 use crate::plan::{Action, Cond, Operand, Plan, Test};

@@ -34,6 +34,18 @@ pub fn derive_id<N: Node>(derived: &Derived, value: Option<&N>) -> Option<u32> {
     found.copied().or(derived.default)
 }
 
+/// The key of the arm a value takes, as `derived.arms` holds keys; `None`
+/// when no arm's key is the value (the `else` arm, or no arm at all).
+pub fn arm_key<N: Node>(derived: &Derived, value: Option<&N>) -> Option<String> {
+    let key = match value?.view() {
+        View::Str(s) => s.to_string(),
+        View::Number(n) => number(n)?.normalize().to_string(),
+        View::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    derived.arms.contains_key(&key).then_some(key)
+}
+
 /// Applies a test to a present value (missing values are handled by the caller).
 pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
     match test {

@@ -27,6 +27,21 @@ pub struct Shared {
     /// The `let` or subject name.
     pub name: String,
     pub cond: Cond,
+    /// Where it is declared.
+    pub place: Place,
+    /// Where each operand of its `and`s and `or`s is written, in the order a
+    /// walk over `cond` meets them (see [`Cond::visit_branches`]).
+    pub branches: Vec<Place>,
+}
+
+/// A line of a policy file: where a rule, a branch of a condition or an arm
+/// of a `match` is written, for coverage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// The file's index in its [`crate::Sources`].
+    pub file: usize,
+    /// 1-based.
+    pub line: usize,
 }
 
 impl Cond {
@@ -187,6 +202,10 @@ pub struct Derived {
     pub arms: FxHashMap<String, u32>,
     /// The `else` arm's value in `values`.
     pub default: Option<u32>,
+    /// Each arm's keys (as in `arms`) and where it is written, and where the
+    /// `else` arm is: for coverage.
+    pub arm_places: Vec<(Vec<String>, Place)>,
+    pub else_place: Option<Place>,
     /// The distinct values the arms give, as JSON a listing field would hold.
     pub values: Vec<serde_json::Value>,
 }

@@ -29,7 +29,9 @@ use thiserror::Error;
 
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
-pub use cond::{CmpOp, Cond, Derived, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
+pub use cond::{
+    CmpOp, Cond, Derived, FieldPath, Needle, Operand, Place, Shared, Test, Value, ValueSet,
+};
 pub use display::{CondText, show};
 pub use schema::{FieldKind, Schema, SchemaField, list_values};
 
@@ -318,6 +320,15 @@ fn assign_slots(
     }
     for rule in rules {
         rule.when.visit_fields_mut(&mut intern);
+        // The parts are the same fields, read again for explanations and coverage.
+        let parts = &mut rule.parts;
+        parts.subject.visit_fields_mut(&mut intern);
+        for part in [&mut parts.condition, &mut parts.unless]
+            .into_iter()
+            .flatten()
+        {
+            part.visit_fields_mut(&mut intern);
+        }
     }
     for derived in derived {
         intern(&mut derived.field);
@@ -337,6 +348,11 @@ pub struct Rule {
     pub name: Option<String>,
     /// `FILE:LINE` where the rule is written.
     pub location: String,
+    /// The same, as a place; and where its `unless` and each of its
+    /// `overrides` (in the order of `overrides`) are written.
+    pub place: Place,
+    pub unless_place: Option<Place>,
+    pub override_places: Vec<Place>,
     pub action: Action,
     /// Subject, condition and `unless`, combined.
     pub when: Cond,
@@ -367,6 +383,10 @@ pub struct RuleParts {
     pub condition: Option<Cond>,
     /// What saves a listing the rest matches.
     pub unless: Option<Cond>,
+    /// Where each operand of the `and`s and `or`s of `condition` and `unless`
+    /// is written (see [`Cond::visit_branches`]).
+    pub condition_branches: Vec<Place>,
+    pub unless_branches: Vec<Place>,
 }
 
 impl Rule {

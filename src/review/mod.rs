@@ -5,6 +5,7 @@
 //! people, for pull requests and for tools.
 
 pub mod compare;
+pub mod coverage;
 pub mod diff;
 pub mod render;
 pub mod report;
