@@ -28,15 +28,6 @@ fn review_folder() -> tempfile::TempDir {
     dir
 }
 
-fn copy_policies(dir: &Path, name: &str) {
-    let to = dir.join(name);
-    std::fs::create_dir_all(&to).unwrap();
-    for entry in std::fs::read_dir(root().join("policies")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
-}
-
 fn catalogue() -> String {
     root().join(CATALOGUE).display().to_string()
 }
@@ -241,18 +232,6 @@ fn usage_mistakes_and_bad_policies_say_so() {
         })
         .collect();
     insta::assert_snapshot!(shown.join("\n"));
-}
-
-/// Runs `git` in `dir`, failing the test if it fails.
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=akar", "-c", "user.email=akar@example.com"])
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("git runs (CI installs it)");
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

@@ -143,3 +143,47 @@ fn readme_library_example_is_the_crate_doctest() {
         "README.md's Rust example differs from the doctest in src/lib.rs:\n{example}"
     );
 }
+
+/// Every ```console block of the README's "Reviewing a change" is what akar
+/// prints: its `$ akar ...` line is run in a folder holding `old/`
+/// (`policies/`), `new/` (the pull request of that section), `policies/` and the
+/// catalogue; a block whose output starts with `…` shows the end of it.
+#[test]
+fn readme_review_examples_are_what_akar_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_policies(dir.path(), "old");
+    common::copy_policies(dir.path(), "policies");
+    common::pull_request_change(dir.path(), "new");
+    let data = dir.path().join("data/prdect-id");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy(
+        root().join("data/prdect-id/listings.ndjson"),
+        data.join("listings.ndjson"),
+    )
+    .unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```console\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(
+        blocks.len() >= 3,
+        "the README has {} console blocks",
+        blocks.len()
+    );
+    for block in blocks {
+        let (command, shown) = block.split_once('\n').unwrap();
+        let args: Vec<&str> = command
+            .strip_prefix("$ akar ")
+            .unwrap_or_else(|| panic!("`{command}` is not an akar command"))
+            .split_whitespace()
+            .collect();
+        let output = akar(dir.path(), &args, "");
+        let printed = stdout(&output);
+        match shown.strip_prefix("…\n") {
+            Some(end) => assert!(printed.ends_with(end), "`{command}` printed:\n{printed}"),
+            None => assert_eq!(printed, shown, "`{command}`"),
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! cargo bench --bench throughput -- --quick # 200,000 listings, 3 runs each
 //! cargo bench --bench throughput -- --eval  # evaluation alone, nothing else;
 //!                                           # `--eval four` or `--eval policies`: one set
+//! cargo bench --bench throughput -- --diff  # akar diff against akar eval, alternated
 //! ```
 //!
 //! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
@@ -50,6 +51,9 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if std::env::args().any(|a| a == "--eval") {
         return evaluation_alone(runs, &large_file);
+    }
+    if std::env::args().any(|a| a == "--diff") {
+        return review_loop_alone(runs, &dir, &large_file, cores);
     }
     println!(
         "akar throughput benchmark: {large} listings (~{} bytes each), {runs} runs, median; {cores} cores\n",
@@ -184,9 +188,7 @@ fn row(name: &str, rate: f64, floor: f64, reference: f64) {
 }
 
 fn median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
-    let mut values: Vec<f64> = (0..runs).map(|_| measure()).collect();
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    middle((0..runs).map(|_| measure()).collect())
 }
 
 fn rate(count: u64, work: impl FnOnce()) -> f64 {
@@ -221,6 +223,36 @@ fn reference_run(path: &Path, out_path: &Path) {
         out.write_all(&buffer).unwrap();
     });
     out.flush().unwrap();
+}
+
+/// `akar diff` against `akar eval` of one side, alternated run by run so that
+/// both meet the same machine; medians.
+fn review_loop_alone(runs: usize, dir: &Path, listings: &Path, cores: usize) {
+    let changed = changed_policies(dir);
+    let (mut eval, mut diff_one, mut diff_all) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        eval.push(akar_eval("policies", listings, Some(1)).0);
+        diff_one.push(akar_diff("policies", &changed, listings, Some(1)).0);
+        diff_all.push(akar_diff("policies", &changed, listings, None).0);
+    }
+    let (eval, one, all) = (middle(eval), middle(diff_one), middle(diff_all));
+    println!("akar diff against akar eval, alternated, {runs} runs, median; {cores} cores\n");
+    println!("| measurement | listings/s | vs akar eval, 1 thread |");
+    println!("|---|---:|---:|");
+    println!("| akar eval policies/, 1 thread | {eval:.0} | 1.00x |");
+    println!(
+        "| akar diff policies/ and a change, 1 thread | {one:.0} | {:.2}x |",
+        one / eval
+    );
+    println!(
+        "| akar diff policies/ and a change, {cores} threads | {all:.0} | {:.2}x |",
+        all / eval
+    );
+}
+
+fn middle(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
 }
 
 /// Runs the real binary: (listings/s as it reports, peak memory in MiB).

@@ -42,7 +42,8 @@ impl Kind {
     /// The group the summary line counts it in.
     fn group(self) -> &'static str {
         match self {
-            Kind::Fires | Kind::DoesNotFire => "rules",
+            Kind::Fires => "rules fired",
+            Kind::DoesNotFire => "rules not fired",
             Kind::OrBranch | Kind::AndOperand => "branches",
             Kind::Unless => "unless",
             Kind::Overrides => "overrides",
@@ -51,7 +52,14 @@ impl Kind {
     }
 }
 
-const GROUPS: [&str; 5] = ["rules", "branches", "unless", "overrides", "match arms"];
+const GROUPS: [&str; 6] = [
+    "rules fired",
+    "rules not fired",
+    "branches",
+    "unless",
+    "overrides",
+    "match arms",
+];
 
 /// One thing the tests should exercise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -395,7 +403,7 @@ impl Coverage {
             .collect()
     }
 
-    /// `coverage: 41 of 58 (70.7%) by 65 tests — rules 22/26, branches 12/20, …`
+    /// `coverage: 41 of 58 (70.7%) by 65 tests — rules fired 11/13, rules not fired 13/13, …`
     pub fn summary(&self) -> String {
         let groups: Vec<String> = self
             .groups()

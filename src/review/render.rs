@@ -214,7 +214,8 @@ fn title_text(change: &Change, most: usize) -> String {
     }
 }
 
-/// `block by a, b: reason of the deciding rule (suppressed: c by d)`
+/// `block by a: its reason`, or `block by a, b — a: the deciding rule's reason`,
+/// then `(suppressed: c by d)`
 fn grounds(outcome: &Outcome) -> String {
     if let Some(error) = &outcome.error {
         return format!("error: {error}");
@@ -225,11 +226,16 @@ fn grounds(outcome: &Outcome) -> String {
         text.push_str(" (no rule)");
     } else {
         let _ = write!(text, " by {}", rules.join(", "));
-        if let Some(reason) = outcome
-            .deciding
-            .and_then(|i| outcome.reasons.as_ref()?.get(i))
-        {
-            let _ = write!(text, ": {reason}");
+        if let Some((rule, reason)) = outcome.deciding.and_then(|i| {
+            let reason = outcome.reasons.as_ref()?.get(i)?;
+            Some((rules.get(i)?, reason))
+        }) {
+            // With several rules, the reason is named as the deciding rule's.
+            match rules.len() {
+                1 => write!(text, ": {reason}"),
+                _ => write!(text, " — {rule}: {reason}"),
+            }
+            .unwrap_or_default();
         }
     }
     if let Some(suppressed) = &outcome.suppressed {

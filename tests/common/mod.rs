@@ -413,6 +413,29 @@ pub fn policy_blocks(markdown: &str) -> Vec<(usize, String)> {
 /// Copies `policies/` to `dir/name` with the change of a pull request a
 /// reviewer is asked to read: the USD 100 floor raised to USD 150,
 /// `electronics` added to the AKAR clusters, and the Shopee rule deleted.
+/// A copy of `policies/` as `dir/name`.
+pub fn copy_policies(dir: &Path, name: &str) {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).expect("a folder");
+    for entry in std::fs::read_dir(root().join("policies")).expect("policies/") {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, to.join(path.file_name().expect("a name"))).expect("a copy");
+    }
+}
+
+/// Runs `git` in `dir`, failing the test if it fails — also when git is
+/// missing, which CI installs.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=akar", "-c", "user.email=akar@example.com"])
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git runs (CI installs it)");
+    assert!(status.success(), "git {args:?}");
+}
+
 pub fn pull_request_change(dir: &Path, name: &str) -> PathBuf {
     let to = dir.join(name);
     std::fs::create_dir_all(&to).expect("a folder");
