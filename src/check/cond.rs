@@ -4,7 +4,10 @@ use super::types::Kind;
 use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
+use crate::plan::{Cond, FieldPath, Needle, Operand, Pattern, Shared, Test, Value, ValueSet};
+
+/// The most a compiled pattern may take (the `regex` crate's own default is 10 MiB).
+const PATTERN_SIZE: usize = 1 << 20;
 use crate::source::FileId;
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
@@ -199,6 +202,24 @@ impl<'a> Checker<'a> {
                 self.infer_kind(&operand, Kind::Text, rhs.span);
                 self.needles(rhs, "ends with any").map(Test::EndsWithAny)
             }
+            ast::Test::ContainsWord(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                let needle = self.text_needle(rhs, "contains word");
+                needle
+                    .filter(|n| self.is_word(n, rhs.span))
+                    .map(Test::ContainsWord)
+            }
+            ast::Test::ContainsAnyWord(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                let needles = self.needles(rhs, "contains any word");
+                needles
+                    .filter(|needles| needles.iter().all(|n| self.is_word(n, rhs.span)))
+                    .map(Test::ContainsAnyWord)
+            }
+            ast::Test::Matches(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                self.pattern(rhs).map(Test::Matches)
+            }
         };
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
     }
@@ -294,6 +315,61 @@ impl<'a> Checker<'a> {
                 None
             }
             LetValue::Invalid => None,
+        }
+    }
+
+    /// A word to look for holds a letter or a digit: punctuation alone has no
+    /// word boundaries to respect.
+    fn is_word(&mut self, needle: &Needle, span: Span) -> bool {
+        if needle.exact.chars().any(char::is_alphanumeric) {
+            return true;
+        }
+        self.error(CheckError::NotAWord {
+            text: needle.exact.clone(),
+            span,
+        });
+        false
+    }
+
+    /// A regular expression, compiled now so that a mistake in it is a check
+    /// error at its place; its size is bounded, so no pattern is costly to run.
+    fn pattern(&mut self, rhs: &ast::Expr) -> Option<Pattern> {
+        let source = match self.rhs(rhs) {
+            LetValue::Scalar(Value::Text(text), _) => text,
+            LetValue::Invalid => return None,
+            _ => {
+                self.mismatch(
+                    rhs.span,
+                    "`matches` takes a pattern in quotes".into(),
+                    "not a pattern",
+                    Some("write a regular expression as text, e.g. `\"^MD [0-9]{12}$\"`".into()),
+                );
+                return None;
+            }
+        };
+        match regex::RegexBuilder::new(&source)
+            .size_limit(PATTERN_SIZE)
+            .build()
+        {
+            Ok(regex) => Some(Pattern { source, regex }),
+            Err(e) => {
+                let problem = match e {
+                    regex::Error::CompiledTooBig(_) => "the pattern is too large".to_string(),
+                    other => other
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim_start_matches("error: ")
+                        .to_string(),
+                };
+                self.error(CheckError::BadPattern {
+                    pattern: source,
+                    problem,
+                    span: rhs.span,
+                });
+                None
+            }
         }
     }
 

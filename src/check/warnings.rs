@@ -189,7 +189,10 @@ fn words_of_cond<'a>(cond: &'a ast::Cond, used: &mut HashSet<&'a str>) {
                 | ast::Test::StartsWith(rhs)
                 | ast::Test::StartsWithAny(rhs)
                 | ast::Test::EndsWith(rhs)
-                | ast::Test::EndsWithAny(rhs) => words_of_expr(rhs, used),
+                | ast::Test::EndsWithAny(rhs)
+                | ast::Test::ContainsWord(rhs)
+                | ast::Test::ContainsAnyWord(rhs)
+                | ast::Test::Matches(rhs) => words_of_expr(rhs, used),
                 ast::Test::IsMissing | ast::Test::IsPresent => {}
             }
         }

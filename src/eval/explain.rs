@@ -519,6 +519,13 @@ impl Explanation {
                 };
                 let _ = writeln!(out, "  suppressed: {} (by {})", name(rule), name(by));
             }
+            for rule in self
+                .rules
+                .iter()
+                .filter(|r| decision.notices.contains(&r.index))
+            {
+                let _ = writeln!(out, "  notice by {}: {}", rule.label, rule.reason);
+            }
         }
         let shown: Vec<&RuleExplanation> = self
             .rules

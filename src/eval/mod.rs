@@ -44,6 +44,9 @@ pub struct Decision {
     /// Rules that matched but were suppressed, each with the rule that overrode
     /// it (the first, in policy order, of those that apply), in policy order.
     pub suppressed: SmallVec<[(usize, usize); 2]>,
+    /// `notice` rules that apply, in policy order: they take no part in the
+    /// decision.
+    pub notices: SmallVec<[usize; 2]>,
 }
 
 /// `allow`, by no rule.
@@ -53,6 +56,7 @@ impl Default for Decision {
             action: Action::Allow,
             rules: SmallVec::new(),
             suppressed: SmallVec::new(),
+            notices: SmallVec::new(),
         }
     }
 }
@@ -247,14 +251,19 @@ fn decide_from(plan: &Plan, overridden: &[u64], matched: &mut [u64], decision: &
     decision.action = Action::Allow;
     decision.rules.clear();
     decision.suppressed.clear();
+    decision.notices.clear();
     if bits::meet(matched, overridden) {
         suppress(plan, overridden, matched, decision);
     }
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
-        if let Some(rule) = plan.rule(index) {
-            decision.rules.push(index);
-            decision.action = decision.action.max(rule.action);
+        match plan.rule(index) {
+            Some(rule) if rule.action == Action::Notice => decision.notices.push(index),
+            Some(rule) => {
+                decision.rules.push(index);
+                decision.action = decision.action.max(rule.action);
+            }
+            None => {}
         }
     }
 }

@@ -179,7 +179,10 @@ fn test_cost(test: &Test) -> usize {
         | Test::StartsWith(_)
         | Test::StartsWithAny(_)
         | Test::EndsWith(_)
-        | Test::EndsWithAny(_) => 10,
+        | Test::EndsWithAny(_)
+        | Test::ContainsWord(_)
+        | Test::ContainsAnyWord(_)
+        | Test::Matches(_) => 10,
         Test::Missing | Test::IsTrue | Test::In(_) => 1,
         Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
         Test::Compare(..) => 3,

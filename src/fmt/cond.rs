@@ -169,6 +169,9 @@ fn test_text(test: &Test) -> String {
         Test::StartsWithAny(value) => format!("starts with any {}", expr(value)),
         Test::EndsWith(value) => format!("ends with {}", expr(value)),
         Test::EndsWithAny(value) => format!("ends with any {}", expr(value)),
+        Test::ContainsWord(value) => format!("contains word {}", expr(value)),
+        Test::ContainsAnyWord(value) => format!("contains any word {}", expr(value)),
+        Test::Matches(value) => format!("matches {}", expr(value)),
     }
 }
 

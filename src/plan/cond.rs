@@ -127,6 +127,12 @@ pub enum Test {
     /// `ends with "x"`, ignoring case.
     EndsWith(Needle),
     EndsWithAny(Vec<Needle>),
+    /// `contains word "x"`: `x` in the text, ignoring case, with no letter or
+    /// digit right before or after it.
+    ContainsWord(Needle),
+    ContainsAnyWord(Vec<Needle>),
+    /// `matches "PATTERN"`: the text holds a match of the regular expression.
+    Matches(Pattern),
     /// A bare boolean field used as a condition.
     IsTrue,
 }
@@ -145,6 +151,20 @@ impl Needle {
             exact: text.to_string(),
             lower: text.to_lowercase(),
         }
+    }
+}
+
+/// A regular expression, compiled when the policy is checked; linear-time
+/// (the `regex` crate has no backtracking), equal when written the same.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: regex::Regex,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
     }
 }
 

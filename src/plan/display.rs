@@ -53,6 +53,9 @@ impl Display for Test {
             Test::StartsWithAny(needles) => write_needles(f, "starts with any", needles),
             Test::EndsWith(needle) => write!(f, "ends with {}", Quoted(needle)),
             Test::EndsWithAny(needles) => write_needles(f, "ends with any", needles),
+            Test::ContainsWord(needle) => write!(f, "contains word {}", Quoted(needle)),
+            Test::ContainsAnyWord(needles) => write_needles(f, "contains any word", needles),
+            Test::Matches(pattern) => write!(f, "matches {:?}", pattern.source),
             Test::IsTrue => Ok(()),
         }
     }

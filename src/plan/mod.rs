@@ -30,7 +30,7 @@ use thiserror::Error;
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
 pub use cond::{
-    CmpOp, Cond, Derived, FieldPath, Needle, Operand, Place, Shared, Test, Value, ValueSet,
+    CmpOp, Cond, Derived, FieldPath, Needle, Operand, Pattern, Place, Shared, Test, Value, ValueSet,
 };
 pub use display::{CondText, show};
 pub use schema::{FieldKind, Schema, SchemaField, list_values};

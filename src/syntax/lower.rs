@@ -312,6 +312,7 @@ fn action_of(cx: Ctx, pair: Pair<Rule>) -> Result<Action> {
         Rule::kw_block => Ok(Action::Block),
         Rule::kw_flag => Ok(Action::Flag),
         Rule::kw_allow => Ok(Action::Allow),
+        Rule::kw_notice => Ok(Action::Notice),
         _ => Err(cx.internal(&word)),
     }
 }
@@ -527,6 +528,9 @@ fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
         Rule::starts_with_any => Test::StartsWithAny(operand(&mut parts)?),
         Rule::ends_with => Test::EndsWith(operand(&mut parts)?),
         Rule::ends_with_any => Test::EndsWithAny(operand(&mut parts)?),
+        Rule::contains_word => Test::ContainsWord(operand(&mut parts)?),
+        Rule::contains_any_word => Test::ContainsAnyWord(operand(&mut parts)?),
+        Rule::matches => Test::Matches(operand(&mut parts)?),
         Rule::compare => {
             let op_pair = parts.next().ok_or_else(|| cx.missing(span, "operator"))?;
             let op = cmp_op(op_pair.as_str()).ok_or_else(|| cx.internal(&op_pair))?;
