@@ -226,8 +226,9 @@ pub(super) fn contains_word(haystack: &str, lower_needle: &str) -> bool {
     text.match_indices(lower_needle).any(|(at, found)| {
         let before = text.get(..at).and_then(|t| t.chars().next_back());
         let after = text.get(at + found.len()..).and_then(|t| t.chars().next());
-        !(starts && before.is_some_and(char::is_alphanumeric))
-            && !(ends && after.is_some_and(char::is_alphanumeric))
+        let joined_before = starts && before.is_some_and(char::is_alphanumeric);
+        let joined_after = ends && after.is_some_and(char::is_alphanumeric);
+        !joined_before && !joined_after
     })
 }
 
@@ -241,9 +242,9 @@ fn ascii_word(text: &[u8], needle: &[u8]) -> bool {
     let (starts, ends) = (first.is_ascii_alphanumeric(), last.is_ascii_alphanumeric());
     let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
     text.windows(needle.len()).enumerate().any(|(at, window)| {
-        window.eq_ignore_ascii_case(needle)
-            && !(starts && at > 0 && word(text.get(at - 1)))
-            && !(ends && word(text.get(at + needle.len())))
+        let joined_before = starts && at > 0 && word(text.get(at - 1));
+        let joined_after = ends && word(text.get(at + needle.len()));
+        window.eq_ignore_ascii_case(needle) && !joined_before && !joined_after
     })
 }
 
