@@ -19,6 +19,9 @@ impl<'a> Checker<'a> {
             ast::CondKind::And(items) => Cond::And(self.operands(items)),
             ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
             ast::CondKind::Bare(expr) => self.bare(expr),
+            ast::CondKind::Test(subject, test) if self.is_computed(subject, test) => {
+                self.computed(subject, test)
+            }
             ast::CondKind::Test(subject, test) => match self.operand(subject) {
                 Some(operand) => self.test(operand, test),
                 None => Cond::True,
@@ -111,7 +114,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The operand on the left of a test: a field or a derived (`match`) value.
-    fn operand(&mut self, expr: &ast::Expr) -> Option<Operand> {
+    pub(super) fn operand(&mut self, expr: &ast::Expr) -> Option<Operand> {
         let path = match &expr.kind {
             ast::ExprKind::Path(path) => path,
             _ => {
@@ -440,7 +443,13 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn mismatch(&mut self, span: Span, problem: String, label: &str, help: Option<String>) {
+    pub(super) fn mismatch(
+        &mut self,
+        span: Span,
+        problem: String,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.error(CheckError::TypeMismatch {
             problem,
             span,

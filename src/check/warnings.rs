@@ -207,6 +207,10 @@ fn words_of_expr<'a>(expr: &'a ast::Expr, used: &mut HashSet<&'a str>) {
             }
         }
         ast::ExprKind::List(items) => items.iter().for_each(|i| words_of_expr(i, used)),
+        ast::ExprKind::Arith(a, _, b) => {
+            words_of_expr(a, used);
+            words_of_expr(b, used);
+        }
         ast::ExprKind::Symbol(_) | ast::ExprKind::Literal(_) => {}
     }
 }

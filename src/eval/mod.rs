@@ -8,6 +8,7 @@
 
 mod bits;
 mod code;
+mod compute;
 mod conform;
 mod date;
 mod error;
@@ -386,6 +387,7 @@ impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
                     }
                 }
             }
+            Cond::Compare(comparison) => compute::holds(plan, comparison, &Slots(listing)),
             Cond::Ref(id) => {
                 if let Some(Some(known)) = self.known.get(*id) {
                     return Ok(*known);
@@ -405,6 +407,38 @@ impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
                 Ok(value)
             }
         }
+    }
+}
+
+/// A listing read into slots, as the plain walk reads it for computed values.
+struct Slots<'w, 'l, N>(&'w Listing<'l, N>);
+
+impl<'w, 'l, N: Node> Slots<'w, 'l, N> {
+    fn readable(&self, plan: &Plan, slot: usize) -> Result<(), Failed> {
+        match self.0.broken(slot) {
+            Some(broken) => {
+                let name = plan.fields().get(slot).map_or("", |f| f.dotted.as_str());
+                Err(Box::new(EvalError::new(
+                    Fault::Broken(broken.clone()),
+                    name,
+                )))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'w, 'l, N: Node + 'l> compute::Reader<'l, N> for Slots<'w, 'l, N> {
+    fn field(&self, plan: &Plan, slot: usize) -> Result<Option<&'l N>, Failed> {
+        self.readable(plan, slot)?;
+        Ok(self.0.field(slot))
+    }
+
+    fn derived<'p>(&self, plan: &'p Plan, index: usize) -> Result<Option<&'p Json>, Failed> {
+        if let Some(derived) = plan.derived().get(index) {
+            self.readable(plan, derived.field.slot)?;
+        }
+        Ok(self.0.derived_value(plan, index))
     }
 }
 

@@ -188,6 +188,7 @@ pub(super) fn expr(e: &Expr) -> String {
             "[{}]",
             items.iter().map(expr).collect::<Vec<_>>().join(", ")
         ),
+        ExprKind::Arith(a, op, b) => format!("{} {} {}", expr(a), op.as_str(), expr(b)),
     }
 }
 
@@ -198,6 +199,7 @@ pub(super) fn literal_text(literal: &Literal) -> String {
         LiteralKind::Number(n) | LiteralKind::Date(n) => n.clone(),
         LiteralKind::Money { amount, currency } => format!("{amount} {currency}"),
         LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Percent(n) => format!("{n}%"),
     }
 }
 

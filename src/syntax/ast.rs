@@ -295,6 +295,27 @@ pub enum ExprKind {
     Symbol(String),
     Literal(Literal),
     List(Vec<Expr>),
+    /// `a * b`, `a + b`, ...: grouped by precedence when read.
+    Arith(Box<Expr>, ArithOp, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl ArithOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
 }
 
 /// A literal with its source text; the checker converts it.
@@ -315,4 +336,6 @@ pub enum LiteralKind {
     },
     Date(String),
     Bool(bool),
+    /// `7.5%`: the number as written, without the `%`.
+    Percent(String),
 }

@@ -129,7 +129,8 @@ pub(super) fn expected(positives: &[Rule]) -> Expected {
         }
         keywords.extend(words_of(*rule));
         let phrase = match rule {
-            Rule::EOI => continue,
+            // An operator may follow any value; naming it after every value is noise.
+            Rule::EOI | Rule::arith_op => continue,
             rule if is_item_start(*rule) => NEXT_ITEM,
             rule => phrase(*rule),
         };
@@ -213,6 +214,7 @@ fn phrase(rule: Rule) -> &'static str {
         Rule::effective => "`effective`",
         Rule::until => "`until`",
         Rule::list => "a list",
+        Rule::sum | Rule::percent => VALUE,
         Rule::money => "money",
         Rule::date => "a date",
         Rule::number => "a number",
