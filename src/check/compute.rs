@@ -53,7 +53,7 @@ impl Checker<'_> {
         if matches!(subject.kind, ast::ExprKind::Arith(..)) {
             return true;
         }
-        let ast::Test::Compare(op, rhs) = test else {
+        let ast::Test::Compare(_, rhs) = test else {
             return false;
         };
         match &rhs.kind {
@@ -64,12 +64,8 @@ impl Checker<'_> {
                     match self.names.lets.get(name) {
                         Some((_, decl)) => matches!(decl.value, ast::LetValue::Match(_)),
                         // A bare word is a symbol, unless the schema declares a
-                        // field of that name, or it is ordered (no symbol is).
-                        None => {
-                            !self.names.is_subject(name)
-                                && (self.schema.fields.contains_key(name)
-                                    || !matches!(op, CmpOp::Eq | CmpOp::Ne))
-                        }
+                        // field of that name: a typo must not become a field.
+                        None => !self.names.is_subject(name) && self.schema.fields.contains_key(name),
                     }
                 }
                 _ => true,
