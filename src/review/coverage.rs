@@ -289,7 +289,7 @@ impl Layout {
                 continue;
             };
             if let Ok(decision) = &decision {
-                let fires = decision.rules.contains(&index);
+                let fires = decision.rules.contains(&index) || decision.notices.contains(&index);
                 hit.push(if fires { items.fires } else { items.fires + 1 });
                 for (target, item) in &items.overrides {
                     if decision.suppressed.contains(&(*target, index)) {
