@@ -163,15 +163,20 @@ fn decision_counts_on_the_bundled_catalogue() {
 /// Real listings of the catalogue, read by hand: (id, date, decision, rules in policy
 /// order). The comment on each says why.
 const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
-    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), under USD 100,
-    // and Muslim Fashion (Shopee).
+    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), no licence, address
+    // or ship-from on file (art. 5), under USD 100, a textile with no Indonesian label
+    // stated, and Muslim Fashion (Shopee).
     (
         "TP-0720",
         "2026-11-01",
         "block",
         &[
             "akar_closed_cluster",
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
+            "label_not_in_indonesian",
             "shopee_muslim_fashion_closed",
         ],
     ),
@@ -182,20 +187,73 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         "block",
         &[
             "akar_closed_cluster",
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
+            "label_not_in_indonesian",
             "shopee_muslim_fashion_closed",
         ],
     ),
-    // Batik shirt from a domestic micro seller: no closure applies.
-    ("TP-0736", "2026-11-01", "allow", &[]),
-    // Cross-border book at IDR 75,000: the positive list lifts the USD 100 floor...
-    ("TP-0551", "2026-11-01", "allow", &["positive_list"]),
-    // ...which did not exist on 1 Dec 2023.
-    ("TP-0551", "2023-12-01", "block", &["below_fob_usd_100"]),
+    // Batik shirt from a domestic micro seller: no closure applies; only the label
+    // statement that textiles need is missing.
+    (
+        "TP-0736",
+        "2026-11-01",
+        "flag",
+        &["label_not_in_indonesian"],
+    ),
+    // Cross-border book at IDR 75,000: the positive list lifts the USD 100 floor, but
+    // the catalogue has none of the merchant's art. 5 identity, so it is blocked...
+    (
+        "TP-0551",
+        "2026-11-01",
+        "block",
+        &[
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
+            "positive_list",
+        ],
+    ),
+    // ...and the positive list did not exist on 1 Dec 2023.
+    (
+        "TP-0551",
+        "2023-12-01",
+        "block",
+        &[
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
+            "below_fob_usd_100",
+        ],
+    ),
     // Windows and Office licence from Shenzhen: software, by its title.
-    ("TP-0002", "2026-11-01", "allow", &["positive_list"]),
-    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster.
-    ("TP-0083", "2026-11-01", "allow", &[]),
+    (
+        "TP-0002",
+        "2026-11-01",
+        "block",
+        &[
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
+            "positive_list",
+            "label_not_in_indonesian",
+        ],
+    ),
+    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster:
+    // art. 5 and the label statement only.
+    (
+        "TP-0083",
+        "2026-11-01",
+        "block",
+        &[
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
+            "label_not_in_indonesian",
+        ],
+    ),
     // Cross-border ride-on toy at IDR 1,000,000 without SNI: under the floor, no proof
     // of the standard (art. 5), and no SNI on the listing.
     (
@@ -203,6 +261,9 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         "2026-11-01",
         "block",
         &[
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
             "foreign_seller_without_standard_proof",
             "sni_toys_missing",
@@ -216,6 +277,9 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         &[
             "bpom_number_missing",
             "halal_cosmetics",
+            "foreign_merchant_identity_missing",
+            "foreign_listing_not_in_indonesian",
+            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
             "foreign_seller_without_standard_proof",
         ],
@@ -241,12 +305,12 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
     ),
     // Pork luncheon meat, labelled non-halal: no halal rule applies.
     ("TP-0160", "2026-11-01", "allow", &[]),
-    // Baby jumper from a domestic seller, no SNI 7617.
+    // Baby jumper from a domestic seller, no SNI 7617, no label statement.
     (
         "TP-0673",
         "2026-11-01",
         "flag",
-        &["sni_baby_clothing_missing"],
+        &["label_not_in_indonesian", "sni_baby_clothing_missing"],
     ),
 ];
 
@@ -330,7 +394,12 @@ fn the_readme_describes_every_policy_file() {
 #[test]
 fn each_file_checks_and_passes_its_tests_with_common_policy_alone() {
     let dir = root().join("policies");
-    let needs: &[(&str, &[&str])] = &[("permendag-31-2023.policy", &["sni.policy"])];
+    let needs: &[(&str, &[&str])] = &[
+        ("permendag-31-2023.policy", &["sni.policy"]),
+        // A schema extending schema.policy's: with a schema, common.policy's fields must
+        // be declared, and schema.policy declares them.
+        ("fields.policy", &["schema.policy"]),
+    ];
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
