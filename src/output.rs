@@ -47,7 +47,7 @@ impl Verdict {
 impl From<Action> for Verdict {
     fn from(action: Action) -> Verdict {
         match action {
-            Action::Allow => Verdict::Allow,
+            Action::Notice | Action::Allow => Verdict::Allow,
             Action::Flag => Verdict::Flag,
             Action::Block => Verdict::Block,
         }
@@ -75,6 +75,10 @@ pub struct Outcome {
     /// when there are some.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Vec<Suppressed>>,
+    /// The `notice` rules that apply, each with its text; only when there are
+    /// some. They do not change the decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notices: Option<Vec<Notice>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Which of `reasons` belongs to the first rule with the decision's action:
@@ -109,6 +113,7 @@ impl Outcome {
             rules: Some(rules.iter().map(|r| r.label.clone()).collect()),
             reasons: Some(rules.iter().map(|r| r.reason().to_string()).collect()),
             suppressed: Suppressed::of(plan, decision),
+            notices: Notice::of(plan, decision),
             error: None,
             deciding: rules.iter().position(|r| r.action == decision.action),
         }
@@ -123,6 +128,7 @@ impl Outcome {
             rules: None,
             reasons: None,
             suppressed: None,
+            notices: None,
             error: Some(error),
             deciding: None,
         }
@@ -162,6 +168,35 @@ impl Suppressed {
             })
             .collect();
         (!all.is_empty()).then_some(all)
+    }
+}
+
+/// A `notice` rule that applies to a listing, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub rule: String,
+    pub notice: String,
+}
+
+impl Notice {
+    /// The decision's notices; `None` when there are none.
+    pub fn of(plan: &Plan, decision: &Decision) -> Option<Vec<Notice>> {
+        let all: Vec<Notice> = decision
+            .notices
+            .iter()
+            .filter_map(|i| plan.rule(*i))
+            .map(|rule| Notice {
+                rule: rule.label.clone(),
+                notice: rule.reason().to_string(),
+            })
+            .collect();
+        (!all.is_empty()).then_some(all)
+    }
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.rule, self.notice)
     }
 }
 
@@ -259,6 +294,9 @@ pub fn table_row(outcome: &Outcome) -> String {
         let names: Vec<String> = suppressed.iter().map(ToString::to_string).collect();
         let _ = writeln!(row, "{:36}suppressed: {}", "", names.join(", "));
     }
+    for notice in outcome.notices.iter().flatten() {
+        let _ = writeln!(row, "{:36}notice by {notice}", "");
+    }
     row
 }
 
@@ -310,6 +348,9 @@ impl JsonWriter {
                 if !decision.suppressed.is_empty() {
                     self.suppressed(out, &decision.suppressed);
                 }
+                if !decision.notices.is_empty() {
+                    self.notices(out, &decision.notices);
+                }
             }
             Err(error) => {
                 out.extend_from_slice(b",\"decision\":\"error\",\"error\":");
@@ -332,6 +373,24 @@ impl JsonWriter {
             out.extend_from_slice(rule.as_bytes());
             out.extend_from_slice(b",\"by\":");
             out.extend_from_slice(by.as_bytes());
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+
+    fn notices(&self, out: &mut Vec<u8>, notices: &[usize]) {
+        out.extend_from_slice(b",\"notices\":[");
+        let known = notices
+            .iter()
+            .filter_map(|i| Some((self.labels.get(*i)?, self.reasons.get(*i)?)));
+        for (n, (rule, notice)) in known.enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"rule\":");
+            out.extend_from_slice(rule.as_bytes());
+            out.extend_from_slice(b",\"notice\":");
+            out.extend_from_slice(notice.as_bytes());
             out.push(b'}');
         }
         out.push(b']');

@@ -71,6 +71,9 @@ fn failure(plan: &Plan, expect: &Expect, decided: &Result<Decision, EvalError>) 
                 .collect();
             got.push_str(&format!(" (suppressed: {})", suppressed.join(", ")));
         }
+        if !d.notices.is_empty() {
+            got.push_str(&format!(" (notices: {})", labels(&d.notices)));
+        }
         got
     };
     match (expect, decided) {
@@ -97,8 +100,10 @@ fn failure(plan: &Plan, expect: &Expect, decided: &Result<Decision, EvalError>) 
             let holds = d.action == *action && by.iter().all(|r| gave.contains(r));
             (!holds).then(|| format!("expected {}, got {}", what(plan, expect), got(d)))
         }
-        (Expect::Applies { rule, applies }, Ok(d)) => (d.rules.contains(rule) != *applies)
-            .then(|| format!("expected {}, got {}", what(plan, expect), got(d))),
+        (Expect::Applies { rule, applies }, Ok(d)) => {
+            ((d.rules.contains(rule) || d.notices.contains(rule)) != *applies)
+                .then(|| format!("expected {}, got {}", what(plan, expect), got(d)))
+        }
         (Expect::Suppressed { rule, by }, Ok(d)) => {
             let holds = d
                 .suppressed

@@ -4,7 +4,10 @@ use super::types::Kind;
 use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::fuzzy::did_you_mean;
-use crate::plan::{Cond, FieldPath, Needle, Operand, Shared, Test, Value, ValueSet};
+use crate::plan::{Cond, FieldPath, Needle, Operand, Pattern, Shared, Test, Value, ValueSet};
+
+/// The most a compiled pattern may take (the `regex` crate's own default is 10 MiB).
+const PATTERN_SIZE: usize = 1 << 20;
 use crate::source::FileId;
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
@@ -16,6 +19,9 @@ impl<'a> Checker<'a> {
             ast::CondKind::And(items) => Cond::And(self.operands(items)),
             ast::CondKind::Not(inner) => Cond::Not(Box::new(self.condition(inner))),
             ast::CondKind::Bare(expr) => self.bare(expr),
+            ast::CondKind::Test(subject, test) if self.is_computed(subject, test) => {
+                self.computed(subject, test)
+            }
             ast::CondKind::Test(subject, test) => match self.operand(subject) {
                 Some(operand) => self.test(operand, test),
                 None => Cond::True,
@@ -108,7 +114,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The operand on the left of a test: a field or a derived (`match`) value.
-    fn operand(&mut self, expr: &ast::Expr) -> Option<Operand> {
+    pub(super) fn operand(&mut self, expr: &ast::Expr) -> Option<Operand> {
         let path = match &expr.kind {
             ast::ExprKind::Path(path) => path,
             _ => {
@@ -198,6 +204,24 @@ impl<'a> Checker<'a> {
             ast::Test::EndsWithAny(rhs) => {
                 self.infer_kind(&operand, Kind::Text, rhs.span);
                 self.needles(rhs, "ends with any").map(Test::EndsWithAny)
+            }
+            ast::Test::ContainsWord(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                let needle = self.text_needle(rhs, "contains word");
+                needle
+                    .filter(|n| self.is_word(n, rhs.span))
+                    .map(Test::ContainsWord)
+            }
+            ast::Test::ContainsAnyWord(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                let needles = self.needles(rhs, "contains any word");
+                needles
+                    .filter(|needles| needles.iter().all(|n| self.is_word(n, rhs.span)))
+                    .map(Test::ContainsAnyWord)
+            }
+            ast::Test::Matches(rhs) => {
+                self.infer_kind(&operand, Kind::Text, rhs.span);
+                self.pattern(rhs).map(Test::Matches)
             }
         };
         typed.map_or(Cond::True, |t| Cond::Test(operand, t))
@@ -297,6 +321,61 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A word to look for holds a letter or a digit: punctuation alone has no
+    /// word boundaries to respect.
+    fn is_word(&mut self, needle: &Needle, span: Span) -> bool {
+        if needle.exact.chars().any(char::is_alphanumeric) {
+            return true;
+        }
+        self.error(CheckError::NotAWord {
+            text: needle.exact.clone(),
+            span,
+        });
+        false
+    }
+
+    /// A regular expression, compiled now so that a mistake in it is a check
+    /// error at its place; its size is bounded, so no pattern is costly to run.
+    fn pattern(&mut self, rhs: &ast::Expr) -> Option<Pattern> {
+        let source = match self.rhs(rhs) {
+            LetValue::Scalar(Value::Text(text), _) => text,
+            LetValue::Invalid => return None,
+            _ => {
+                self.mismatch(
+                    rhs.span,
+                    "`matches` takes a pattern in quotes".into(),
+                    "not a pattern",
+                    Some("write a regular expression as text, e.g. `\"^MD [0-9]{12}$\"`".into()),
+                );
+                return None;
+            }
+        };
+        match regex::RegexBuilder::new(&source)
+            .size_limit(PATTERN_SIZE)
+            .build()
+        {
+            Ok(regex) => Some(Pattern { source, regex }),
+            Err(e) => {
+                let problem = match e {
+                    regex::Error::CompiledTooBig(_) => "the pattern is too large".to_string(),
+                    other => other
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim_start_matches("error: ")
+                        .to_string(),
+                };
+                self.error(CheckError::BadPattern {
+                    pattern: source,
+                    problem,
+                    span: rhs.span,
+                });
+                None
+            }
+        }
+    }
+
     fn needles(&mut self, rhs: &ast::Expr, test: &str) -> Option<Vec<Needle>> {
         if self.unknown_list(rhs) {
             return None;
@@ -364,7 +443,13 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn mismatch(&mut self, span: Span, problem: String, label: &str, help: Option<String>) {
+    pub(super) fn mismatch(
+        &mut self,
+        span: Span,
+        problem: String,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.error(CheckError::TypeMismatch {
             problem,
             span,

@@ -60,6 +60,45 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("a notice is not a decision")]
+    #[diagnostic(
+        code(akar::check::expect_notice),
+        help(
+            "a `notice` rule does not change the decision: write `expect RULE applies` (or `does not apply`)"
+        )
+    )]
+    ExpectNotice {
+        #[label("`expect notice`")]
+        span: Span,
+    },
+
+    #[error("`{text}` is not a word")]
+    #[diagnostic(
+        code(akar::check::not_a_word),
+        help(
+            "`contains word` looks for letters or digits between word boundaries; for punctuation use `contains`"
+        )
+    )]
+    NotAWord {
+        text: String,
+        #[label("no letter or digit")]
+        span: Span,
+    },
+
+    #[error("invalid pattern `{pattern}`: {problem}")]
+    #[diagnostic(
+        code(akar::check::invalid_pattern),
+        help(
+            "patterns are regular expressions in the syntax of Rust's `regex` crate, e.g. `\"^(MD|ML) [0-9]{{12}}$\"`; a backslash in a string is written `\\\\`"
+        )
+    )]
+    BadPattern {
+        pattern: String,
+        problem: String,
+        #[label("{problem}")]
+        span: Span,
+    },
+
     #[error("invalid date `{text}`")]
     #[diagnostic(
         code(akar::check::invalid_date),

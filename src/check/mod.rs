@@ -3,6 +3,7 @@
 //! Several files form one policy set: names (`let`, subjects, rules, rates) are
 //! shared across them and may be used before they are defined.
 
+mod compute;
 mod cond;
 mod derived;
 mod error;

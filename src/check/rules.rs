@@ -257,7 +257,7 @@ impl<'a> Checker<'a> {
         let expects = test
             .expects
             .iter()
-            .map(|e| self.expectation(&e.kind, rules))
+            .map(|e| self.expectation(e, rules))
             .collect::<Option<Vec<_>>>()?;
         let location = self.location(self.file, test.span);
         Some(TestCase {
@@ -270,8 +270,15 @@ impl<'a> Checker<'a> {
     }
 
     /// One `expect`, its rule names resolved; `None` (reported) if one is unknown.
-    fn expectation(&mut self, kind: &ast::ExpectKind, rules: &[Rule]) -> Option<Expect> {
-        Some(match kind {
+    fn expectation(&mut self, expect: &ast::Expectation, rules: &[Rule]) -> Option<Expect> {
+        Some(match &expect.kind {
+            ast::ExpectKind::Decision {
+                outcome: ast::Expected::Action(ast::Action::Notice),
+                ..
+            } => {
+                self.error(CheckError::ExpectNotice { span: expect.span });
+                return None;
+            }
             ast::ExpectKind::Decision { outcome, by } => {
                 let by = by
                     .iter()

@@ -75,6 +75,10 @@ impl<'a> Checker<'a> {
             ast::LiteralKind::Bool(b) => Value::Bool(*b),
             ast::LiteralKind::Number(text) => Value::Number(self.number(text, literal.span)?),
             ast::LiteralKind::Date(_) => Value::Date(self.date(literal)?),
+            ast::LiteralKind::Percent(text) => {
+                let n = self.number(text, literal.span)?;
+                Value::Number(n / rust_decimal::Decimal::ONE_HUNDRED)
+            }
             ast::LiteralKind::Money { amount, currency } => {
                 let amount = self.number(amount, literal.span)?;
                 self.money_used
@@ -97,6 +101,18 @@ impl<'a> Checker<'a> {
                 LetValue::Scalar(Value::Text(s.clone()), (self.file, expr.span))
             }
             ast::ExprKind::List(items) => self.list(items),
+            ast::ExprKind::Arith(..) => {
+                self.error(CheckError::Invalid {
+                    message: "arithmetic is only compared, with `==`, `!=`, `<`, `<=`, `>` or `>=`"
+                        .into(),
+                    span: expr.span,
+                    label: "arithmetic here".into(),
+                    help: Some(
+                        "write it in a comparison, e.g. `price / pack_size < 100 USD`".into(),
+                    ),
+                });
+                LetValue::Invalid
+            }
             ast::ExprKind::Path(path) => match path.as_slice() {
                 [word] => self.word_value(word),
                 _ => {

@@ -189,7 +189,10 @@ fn words_of_cond<'a>(cond: &'a ast::Cond, used: &mut HashSet<&'a str>) {
                 | ast::Test::StartsWith(rhs)
                 | ast::Test::StartsWithAny(rhs)
                 | ast::Test::EndsWith(rhs)
-                | ast::Test::EndsWithAny(rhs) => words_of_expr(rhs, used),
+                | ast::Test::EndsWithAny(rhs)
+                | ast::Test::ContainsWord(rhs)
+                | ast::Test::ContainsAnyWord(rhs)
+                | ast::Test::Matches(rhs) => words_of_expr(rhs, used),
                 ast::Test::IsMissing | ast::Test::IsPresent => {}
             }
         }
@@ -204,6 +207,10 @@ fn words_of_expr<'a>(expr: &'a ast::Expr, used: &mut HashSet<&'a str>) {
             }
         }
         ast::ExprKind::List(items) => items.iter().for_each(|i| words_of_expr(i, used)),
+        ast::ExprKind::Arith(a, _, b) => {
+            words_of_expr(a, used);
+            words_of_expr(b, used);
+        }
         ast::ExprKind::Symbol(_) | ast::ExprKind::Literal(_) => {}
     }
 }

@@ -19,7 +19,7 @@ use super::search::Search;
 use super::value;
 use crate::json::{Node, View};
 use crate::money::Conversion;
-use crate::plan::{CmpOp, Money, Needle, Plan, Value};
+use crate::plan::{CmpOp, Comparison, Money, Needle, Plan, Value};
 
 /// A test and where to go after it.
 #[derive(Debug, Clone)]
@@ -43,6 +43,7 @@ enum Inst {
     DerivedIn(usize, Box<[u64]>),
     Derived(usize, Check),
     Memo(usize),
+    Compare(Box<Comparison>),
     /// A step that could not be compiled: evaluating it is an internal error.
     Internal,
 }
@@ -177,6 +178,7 @@ impl Code {
                         .map_err(|fault| failed(field_name(plan, *slot), *fault))?
                 }
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
+                Inst::Compare(comparison) => super::compute::holds(plan, comparison, &*frame)?,
                 Inst::True => true,
                 Inst::Internal => return Err(internal("a jump to no step")),
                 Inst::Derived(index, check) => {
@@ -248,6 +250,7 @@ impl Emitter {
             Op::Field(slot, check) => Inst::Field(*slot, check.clone()),
             Op::DerivedIn(index, bits) => Inst::DerivedIn(*index, bits.clone()),
             Op::Derived(index, check) => Inst::Derived(*index, check.clone()),
+            Op::Compare(comparison) => Inst::Compare(comparison.clone()),
         };
         self.steps.push(Step {
             test,
@@ -533,5 +536,23 @@ impl std::fmt::Debug for AnyCheck {
         f.debug_list()
             .entries(self.needles.iter().map(|n| &n.exact))
             .finish()
+    }
+}
+
+impl<'a, N: Node + 'a> super::compute::Reader<'a, N> for Frame<'_, 'a, N> {
+    fn field(&self, plan: &Plan, slot: usize) -> Result<Option<&'a N>, Failed> {
+        let value = self.listing.field(slot);
+        if value.is_none() {
+            self.readable(plan, slot)?;
+        }
+        Ok(value)
+    }
+
+    fn derived<'p>(&self, plan: &'p Plan, index: usize) -> Result<Option<&'p Json>, Failed> {
+        let value = self.derived_value(plan, index);
+        if value.is_none() {
+            self.derived_readable(plan, index)?;
+        }
+        Ok(value)
     }
 }

@@ -26,6 +26,10 @@ pub enum Fault {
     Broken(crate::json::Broken),
     /// A value the schema does not allow: `expected` says what it does.
     Schema { found: String, expected: String },
+    /// A division by zero in a computed value.
+    DivisionByZero,
+    /// Arithmetic on values it does not apply to (money times money, text).
+    Arithmetic { problem: String },
     /// The compiled rules broke an invariant: a bug in akar, never a silent answer.
     Internal { problem: &'static str },
 }
@@ -97,6 +101,15 @@ impl fmt::Display for EvalError {
                 rule.map_or(Ok(()), |rule| write!(f, ", in rule `{rule}`"))
             }
             Fault::NotObject => f.write_str("the record is not a JSON object"),
+            Fault::DivisionByZero => {
+                write!(f, "division by zero computing with field `{field}`")?;
+                rule.map_or(Ok(()), |rule| write!(f, " in rule `{rule}`"))
+            }
+            Fault::Arithmetic { problem } => {
+                write!(f, "{problem} (field `{field}`")?;
+                rule.map_or(Ok(()), |rule| write!(f, ", rule `{rule}`"))?;
+                f.write_str(")")
+            }
             Fault::Schema { found, expected } => {
                 write!(
                     f,
@@ -132,6 +145,8 @@ impl Diagnostic for EvalError {
             Fault::NotObject => "akar::eval::not_object",
             Fault::Broken(_) => "akar::eval::not_an_object_on_the_path",
             Fault::Schema { .. } => "akar::eval::schema",
+            Fault::DivisionByZero => "akar::eval::division_by_zero",
+            Fault::Arithmetic { .. } => "akar::eval::arithmetic",
             Fault::Internal { .. } => "akar::internal::eval",
         };
         Some(Box::new(code))
@@ -151,6 +166,12 @@ impl Diagnostic for EvalError {
             }
             Fault::Schema { .. } => {
                 "fix the listing, or the schema if listings now hold such values"
+            }
+            Fault::DivisionByZero => {
+                "test the divisor first, e.g. `pack_size > 0 and price / pack_size < 100 USD`"
+            }
+            Fault::Arithmetic { .. } => {
+                "numbers and money add to their own kind; money times or divided by a number is money"
             }
             Fault::Internal { .. } => "this is a bug in akar; please report it with the policy",
         };

@@ -78,8 +78,32 @@ impl Tracer<'_> {
                 text: show(plan, cond).to_string(),
                 ..test_trace(plan, operand, test, self.listing)
             },
+            Cond::Compare(comparison) => self.compared(cond, comparison),
             Cond::Ref(id) => self.named(*id),
         }
+    }
+
+    /// A computed comparison: its result, and the first field it reads with
+    /// that field's value.
+    fn compared(&self, cond: &Cond, comparison: &crate::plan::Comparison) -> Trace {
+        let plan = self.plan;
+        let result = super::eval(plan, cond, self.listing).map_err(|e| *e);
+        let mut seen = None;
+        for term in [&comparison.left, &comparison.right] {
+            term.visit(&mut |t| {
+                if seen.is_some() {
+                    return;
+                }
+                if let crate::plan::Term::Field(path) = t {
+                    let found = match crate::json::find(self.listing, &path.segments) {
+                        crate::json::Found::Value(v) => Some(v.clone()),
+                        _ => None,
+                    };
+                    seen = Some((path.dotted.clone(), found));
+                }
+            });
+        }
+        leaf(show(plan, cond).to_string(), result, seen)
     }
 
     /// A named condition: its name, then its parts, once.
@@ -518,6 +542,13 @@ impl Explanation {
                         .map_or("?", |r| r.label.as_str())
                 };
                 let _ = writeln!(out, "  suppressed: {} (by {})", name(rule), name(by));
+            }
+            for rule in self
+                .rules
+                .iter()
+                .filter(|r| decision.notices.contains(&r.index))
+            {
+                let _ = writeln!(out, "  notice by {}: {}", rule.label, rule.reason);
             }
         }
         let shown: Vec<&RuleExplanation> = self

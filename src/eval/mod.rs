@@ -8,6 +8,7 @@
 
 mod bits;
 mod code;
+mod compute;
 mod conform;
 mod date;
 mod error;
@@ -44,6 +45,9 @@ pub struct Decision {
     /// Rules that matched but were suppressed, each with the rule that overrode
     /// it (the first, in policy order, of those that apply), in policy order.
     pub suppressed: SmallVec<[(usize, usize); 2]>,
+    /// `notice` rules that apply, in policy order: they take no part in the
+    /// decision.
+    pub notices: SmallVec<[usize; 2]>,
 }
 
 /// `allow`, by no rule.
@@ -53,6 +57,7 @@ impl Default for Decision {
             action: Action::Allow,
             rules: SmallVec::new(),
             suppressed: SmallVec::new(),
+            notices: SmallVec::new(),
         }
     }
 }
@@ -247,14 +252,19 @@ fn decide_from(plan: &Plan, overridden: &[u64], matched: &mut [u64], decision: &
     decision.action = Action::Allow;
     decision.rules.clear();
     decision.suppressed.clear();
+    decision.notices.clear();
     if bits::meet(matched, overridden) {
         suppress(plan, overridden, matched, decision);
     }
     // The common case, no rule matched, finds nothing here and allocates nothing.
     for index in bits::ones(matched) {
-        if let Some(rule) = plan.rule(index) {
-            decision.rules.push(index);
-            decision.action = decision.action.max(rule.action);
+        match plan.rule(index) {
+            Some(rule) if rule.action == Action::Notice => decision.notices.push(index),
+            Some(rule) => {
+                decision.rules.push(index);
+                decision.action = decision.action.max(rule.action);
+            }
+            None => {}
         }
     }
 }
@@ -377,6 +387,7 @@ impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
                     }
                 }
             }
+            Cond::Compare(comparison) => compute::holds(plan, comparison, &Slots(listing)),
             Cond::Ref(id) => {
                 if let Some(Some(known)) = self.known.get(*id) {
                     return Ok(*known);
@@ -396,6 +407,38 @@ impl<'w, 'l, N: Node> Walk<'w, 'l, N> {
                 Ok(value)
             }
         }
+    }
+}
+
+/// A listing read into slots, as the plain walk reads it for computed values.
+struct Slots<'w, 'l, N>(&'w Listing<'l, N>);
+
+impl<'w, 'l, N: Node> Slots<'w, 'l, N> {
+    fn readable(&self, plan: &Plan, slot: usize) -> Result<(), Failed> {
+        match self.0.broken(slot) {
+            Some(broken) => {
+                let name = plan.fields().get(slot).map_or("", |f| f.dotted.as_str());
+                Err(Box::new(EvalError::new(
+                    Fault::Broken(broken.clone()),
+                    name,
+                )))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'w, 'l, N: Node + 'l> compute::Reader<'l, N> for Slots<'w, 'l, N> {
+    fn field(&self, plan: &Plan, slot: usize) -> Result<Option<&'l N>, Failed> {
+        self.readable(plan, slot)?;
+        Ok(self.0.field(slot))
+    }
+
+    fn derived<'p>(&self, plan: &'p Plan, index: usize) -> Result<Option<&'p Json>, Failed> {
+        if let Some(derived) = plan.derived().get(index) {
+            self.readable(plan, derived.field.slot)?;
+        }
+        Ok(self.0.derived_value(plan, index))
     }
 }
 

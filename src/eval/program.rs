@@ -20,7 +20,7 @@ use super::keys::KeyTable;
 use super::listing::Listing;
 use crate::json::Node;
 use crate::money::{Rates, conversions};
-use crate::plan::{CmpOp, Cond, Derived, Operand, Plan, Test, Value};
+use crate::plan::{CmpOp, Comparison, Cond, Derived, Operand, Plan, Test, Value};
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Program {
@@ -46,6 +46,8 @@ pub(super) enum Op {
     /// The derived value's index is one of these bits (missing is never).
     DerivedIn(usize, Box<[u64]>),
     Derived(usize, Check),
+    /// A comparison of computed values.
+    Compare(Box<Comparison>),
 }
 
 /// Kept small (large payloads boxed) so that telling the kinds apart is cheap.
@@ -145,7 +147,7 @@ fn count_shared(cond: &Cond, counts: &mut HashMap<String, usize>) {
     match cond {
         Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| count_shared(c, counts)),
         Cond::Not(inner) => count_shared(inner, counts),
-        Cond::True | Cond::Test(..) | Cond::Ref(_) => {}
+        Cond::True | Cond::Test(..) | Cond::Compare(_) | Cond::Ref(_) => {}
     }
 }
 
@@ -168,6 +170,7 @@ fn cost(cond: &Cond) -> usize {
         Cond::And(items) | Cond::Or(items) => items.iter().map(cost).sum(),
         Cond::Not(inner) => cost(inner),
         Cond::Test(_, test) => test_cost(test),
+        Cond::Compare(_) => 5,
         Cond::Ref(_) => 1,
     }
 }
@@ -179,7 +182,10 @@ fn test_cost(test: &Test) -> usize {
         | Test::StartsWith(_)
         | Test::StartsWithAny(_)
         | Test::EndsWith(_)
-        | Test::EndsWithAny(_) => 10,
+        | Test::EndsWithAny(_)
+        | Test::ContainsWord(_)
+        | Test::ContainsAnyWord(_)
+        | Test::Matches(_) => 10,
         Test::Missing | Test::IsTrue | Test::In(_) => 1,
         Test::Compare(_, Value::Text(_) | Value::Bool(_)) => 1,
         Test::Compare(..) => 3,
@@ -199,6 +205,7 @@ fn op_cost(op: &Op) -> usize {
             Check::Any(_) => 10,
             Check::Other(test) => test_cost(test),
         },
+        Op::Compare(_) => 5,
     }
 }
 
@@ -232,6 +239,7 @@ impl Compiler<'_> {
                 Some(derived) => derived_op(derived, *index, test, self.plan.rates()),
                 None => Op::Derived(*index, check(test, self.plan.rates())),
             },
+            Cond::Compare(comparison) => Op::Compare(comparison.clone()),
             Cond::Ref(id) => self.named(*id),
         };
         match key {

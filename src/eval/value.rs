@@ -57,6 +57,11 @@ pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
         Test::StartsWithAny(needles) => any_needle(needles, |n| starts_with(value, n)),
         Test::EndsWith(needle) => ends_with(value, needle),
         Test::EndsWithAny(needles) => any_needle(needles, |n| ends_with(value, n)),
+        Test::ContainsWord(needle) => text(value).map(|s| contains_word(s, &needle.lower)),
+        Test::ContainsAnyWord(needles) => {
+            text(value).map(|s| needles.iter().any(|n| contains_word(s, &n.lower)))
+        }
+        Test::Matches(pattern) => text(value).map(|s| pattern.regex.is_match(s)),
         Test::StartsWith(needle) => match value.view() {
             View::Str(s) => Ok(lower_starts_with(s, &needle.lower)),
             _ => Err(wrong(value, "text")),
@@ -188,6 +193,59 @@ fn lower_contains(haystack: &str, lower_needle: &str) -> bool {
         return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
     }
     haystack.to_lowercase().contains(lower_needle)
+}
+
+fn text<N: Node>(value: &N) -> Result<&str> {
+    match value.view() {
+        View::Str(s) => Ok(s),
+        _ => Err(wrong(value, "text")),
+    }
+}
+
+/// Whether `lower_needle` occurs in `haystack`, ignoring case, as a whole word:
+/// where the needle begins (ends) with a letter or digit, the character before
+/// (after) it is not one. So `kw` is in "Jordan 1 KW" and "KW-super", not in
+/// "Kwaci"; `500gr` is in "Kopi 500gr", `gr` is not.
+pub(super) fn contains_word(haystack: &str, lower_needle: &str) -> bool {
+    let lowered;
+    let text = if haystack.is_ascii() {
+        // Word characters of ASCII text are ASCII: compare bytes, ignoring case.
+        return ascii_word(haystack.as_bytes(), lower_needle.as_bytes());
+    } else {
+        lowered = haystack.to_lowercase();
+        lowered.as_str()
+    };
+    let starts = lower_needle
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    let ends = lower_needle
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    text.match_indices(lower_needle).any(|(at, found)| {
+        let before = text.get(..at).and_then(|t| t.chars().next_back());
+        let after = text.get(at + found.len()..).and_then(|t| t.chars().next());
+        let joined_before = starts && before.is_some_and(char::is_alphanumeric);
+        let joined_after = ends && after.is_some_and(char::is_alphanumeric);
+        !joined_before && !joined_after
+    })
+}
+
+fn ascii_word(text: &[u8], needle: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (needle.first(), needle.last()) else {
+        return false;
+    };
+    if !needle.is_ascii() {
+        return false;
+    }
+    let (starts, ends) = (first.is_ascii_alphanumeric(), last.is_ascii_alphanumeric());
+    let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    text.windows(needle.len()).enumerate().any(|(at, window)| {
+        let joined_before = starts && at > 0 && word(text.get(at - 1));
+        let joined_after = ends && word(text.get(at + needle.len()));
+        window.eq_ignore_ascii_case(needle) && !joined_before && !joined_after
+    })
 }
 
 fn any_needle(needles: &[Needle], test: impl Fn(&Needle) -> Result<bool>) -> Result<bool> {

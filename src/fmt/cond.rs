@@ -169,6 +169,9 @@ fn test_text(test: &Test) -> String {
         Test::StartsWithAny(value) => format!("starts with any {}", expr(value)),
         Test::EndsWith(value) => format!("ends with {}", expr(value)),
         Test::EndsWithAny(value) => format!("ends with any {}", expr(value)),
+        Test::ContainsWord(value) => format!("contains word {}", expr(value)),
+        Test::ContainsAnyWord(value) => format!("contains any word {}", expr(value)),
+        Test::Matches(value) => format!("matches {}", expr(value)),
     }
 }
 
@@ -185,6 +188,7 @@ pub(super) fn expr(e: &Expr) -> String {
             "[{}]",
             items.iter().map(expr).collect::<Vec<_>>().join(", ")
         ),
+        ExprKind::Arith(a, op, b) => format!("{} {} {}", expr(a), op.as_str(), expr(b)),
     }
 }
 
@@ -195,6 +199,7 @@ pub(super) fn literal_text(literal: &Literal) -> String {
         LiteralKind::Number(n) | LiteralKind::Date(n) => n.clone(),
         LiteralKind::Money { amount, currency } => format!("{amount} {currency}"),
         LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Percent(n) => format!("{n}%"),
     }
 }
 

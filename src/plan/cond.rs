@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use crate::money::Money;
-pub use crate::syntax::ast::CmpOp;
+pub use crate::syntax::ast::{ArithOp, CmpOp};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
@@ -15,6 +15,9 @@ pub enum Cond {
     Or(Vec<Cond>),
     Not(Box<Cond>),
     Test(Operand, Test),
+    /// A comparison of computed values (arithmetic, two fields, a derived
+    /// number or money), worked out per listing.
+    Compare(Box<Comparison>),
     /// A named condition (a condition `let` or a declared subject), by its index
     /// in [`super::Plan::shared`]: written once however often it is used, so a
     /// policy's plan grows with the policy, never with the uses of its names.
@@ -53,7 +56,7 @@ impl Cond {
                 Cond::Ref(id) => f(*id),
                 Cond::And(items) | Cond::Or(items) => stack.extend(items.iter().rev()),
                 Cond::Not(inner) => stack.push(inner),
-                Cond::True | Cond::Test(..) => {}
+                Cond::True | Cond::Test(..) | Cond::Compare(_) => {}
             }
         }
     }
@@ -64,7 +67,7 @@ impl Cond {
         let mut stack = vec![self];
         while let Some(cond) = stack.pop() {
             match cond {
-                Cond::True | Cond::Ref(_) => {}
+                Cond::True | Cond::Ref(_) | Cond::Compare(_) => {}
                 Cond::And(items) | Cond::Or(items) => stack.extend(items.iter().rev()),
                 Cond::Not(inner) => stack.push(inner),
                 Cond::Test(operand, test) => f(operand, test),
@@ -81,7 +84,56 @@ impl Cond {
                 Cond::Not(inner) => stack.push(inner),
                 Cond::Test(Operand::Field(path), _) => f(path),
                 Cond::Test(Operand::Derived(_), _) => {}
+                Cond::Compare(comparison) => {
+                    comparison.left.visit_fields_mut(f);
+                    comparison.right.visit_fields_mut(f);
+                }
             }
+        }
+    }
+}
+
+/// `LEFT OP RIGHT` over computed values. `!=` is kept as written: a missing
+/// value makes every comparison false but `!=`, as for plain tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub left: Term,
+    pub op: CmpOp,
+    pub right: Term,
+}
+
+/// A value computed from a listing: a field, a derived value, a constant, or
+/// arithmetic on them (exact decimals; money times a number is money, money
+/// divided by money a number).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    Field(FieldPath),
+    /// Index into [`super::Plan::derived`].
+    Derived(usize),
+    Const(Value),
+    Arith(Box<Term>, ArithOp, Box<Term>),
+}
+
+impl Term {
+    pub(super) fn visit_fields_mut(&mut self, f: &mut impl FnMut(&mut FieldPath)) {
+        match self {
+            Term::Field(path) => f(path),
+            Term::Derived(_) | Term::Const(_) => {}
+            Term::Arith(a, _, b) => {
+                a.visit_fields_mut(f);
+                b.visit_fields_mut(f);
+            }
+        }
+    }
+
+    /// The fields and derived values the term reads, in order.
+    pub fn visit(&self, f: &mut impl FnMut(&Term)) {
+        match self {
+            Term::Arith(a, _, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            other => f(other),
         }
     }
 }
@@ -127,6 +179,12 @@ pub enum Test {
     /// `ends with "x"`, ignoring case.
     EndsWith(Needle),
     EndsWithAny(Vec<Needle>),
+    /// `contains word "x"`: `x` in the text, ignoring case, with no letter or
+    /// digit right before or after it.
+    ContainsWord(Needle),
+    ContainsAnyWord(Vec<Needle>),
+    /// `matches "PATTERN"`: the text holds a match of the regular expression.
+    Matches(Pattern),
     /// A bare boolean field used as a condition.
     IsTrue,
 }
@@ -145,6 +203,20 @@ impl Needle {
             exact: text.to_string(),
             lower: text.to_lowercase(),
         }
+    }
+}
+
+/// A regular expression, compiled when the policy is checked; linear-time
+/// (the `regex` crate has no backtracking), equal when written the same.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: regex::Regex,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
     }
 }
 

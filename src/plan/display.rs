@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Display, Write as _};
 
-use super::{CmpOp, Cond, Needle, Plan, Test, Value, ValueSet};
+use super::{CmpOp, Cond, Needle, Plan, Term, Test, Value, ValueSet};
 
 /// Values as a policy writes them: symbols bare, other text quoted.
 impl Display for Value {
@@ -53,6 +53,9 @@ impl Display for Test {
             Test::StartsWithAny(needles) => write_needles(f, "starts with any", needles),
             Test::EndsWith(needle) => write!(f, "ends with {}", Quoted(needle)),
             Test::EndsWithAny(needles) => write_needles(f, "ends with any", needles),
+            Test::ContainsWord(needle) => write!(f, "contains word {}", Quoted(needle)),
+            Test::ContainsAnyWord(needles) => write_needles(f, "contains any word", needles),
+            Test::Matches(pattern) => write!(f, "matches {:?}", pattern.source),
             Test::IsTrue => Ok(()),
         }
     }
@@ -122,7 +125,48 @@ impl Display for CondText<'_> {
             Cond::Not(inner) => write_negated(f, plan, inner),
             Cond::Test(operand, Test::IsTrue) => f.write_str(plan.operand_name(operand)),
             Cond::Test(operand, test) => write!(f, "{} {test}", plan.operand_name(operand)),
+            Cond::Compare(c) => write!(
+                f,
+                "{} {} {}",
+                TermText {
+                    plan,
+                    term: &c.left
+                },
+                c.op.as_str(),
+                TermText {
+                    plan,
+                    term: &c.right
+                }
+            ),
             Cond::Ref(id) => f.write_str(plan.shared_name(*id)),
+        }
+    }
+}
+
+/// A computed value as a policy writes it.
+pub struct TermText<'a> {
+    pub plan: &'a Plan,
+    pub term: &'a Term,
+}
+
+impl Display for TermText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plan = self.plan;
+        match self.term {
+            Term::Field(path) => f.write_str(&path.dotted),
+            Term::Derived(index) => {
+                f.write_str(plan.derived().get(*index).map_or("?", |d| d.name.as_str()))
+            }
+            Term::Const(value) => write!(f, "{value}"),
+            // The language has no parentheses for arithmetic: `*` and `/` bind
+            // tighter than `+` and `-`, left to right, and the tree was read so.
+            Term::Arith(a, op, b) => write!(
+                f,
+                "{} {} {}",
+                TermText { plan, term: a },
+                op.as_str(),
+                TermText { plan, term: b }
+            ),
         }
     }
 }
@@ -162,6 +206,7 @@ fn write_negated(f: &mut fmt::Formatter<'_>, plan: &Plan, inner: &Cond) -> fmt::
         }
         Cond::And(_) | Cond::Or(_) | Cond::Not(_) => write!(f, "not ({})", show(plan, inner)),
         Cond::Ref(id) => write!(f, "not {}", plan.shared_name(*id)),
+        Cond::Compare(_) => write!(f, "not ({})", show(plan, inner)),
         Cond::True => f.write_str("not listing"),
     }
 }

@@ -30,7 +30,8 @@ use thiserror::Error;
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
 pub use cond::{
-    CmpOp, Cond, Derived, FieldPath, Needle, Operand, Place, Shared, Test, Value, ValueSet,
+    ArithOp, CmpOp, Comparison, Cond, Derived, FieldPath, Needle, Operand, Pattern, Place, Shared,
+    Term, Test, Value, ValueSet,
 };
 pub use display::{CondText, show};
 pub use schema::{FieldKind, Schema, SchemaField, list_values};

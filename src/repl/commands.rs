@@ -16,7 +16,7 @@ use crate::eval::{Decider, Decision, EvalError, decide};
 use crate::fuzzy::did_you_mean;
 use crate::input::{self, Input, Record};
 use crate::json::Node;
-use crate::output::{Outcome, Suppressed};
+use crate::output::{Notice, Outcome, Suppressed};
 use crate::plan::Plan;
 use crate::review::tally::Tally;
 
@@ -272,7 +272,11 @@ impl Session {
         let plan = &self.plan;
         let head = format!("{} on {}", self.listings.describe_current(), self.date);
         match decide(plan, listing, self.date) {
-            Ok(decision) if decision.rules.is_empty() && decision.suppressed.is_empty() => {
+            Ok(decision)
+                if decision.rules.is_empty()
+                    && decision.suppressed.is_empty()
+                    && decision.notices.is_empty() =>
+            {
                 Reply::ok(format!(
                     "{}: {head} (no rule matches)",
                     decision.action.as_str()
@@ -285,6 +289,9 @@ impl Session {
                 }
                 for suppressed in Suppressed::of(plan, &decision).unwrap_or_default() {
                     let _ = write!(text, "\n  suppressed: {suppressed}");
+                }
+                for notice in Notice::of(plan, &decision).unwrap_or_default() {
+                    let _ = write!(text, "\n  notice by {notice}");
                 }
                 Reply::ok(text)
             }

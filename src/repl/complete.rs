@@ -120,6 +120,15 @@ impl Words {
                 }
                 self.test(test);
             }
+            Cond::Compare(comparison) => {
+                for term in [&comparison.left, &comparison.right] {
+                    term.visit(&mut |t| {
+                        if let crate::plan::Term::Field(path) = t {
+                            self.fields.insert(path.dotted.clone());
+                        }
+                    });
+                }
+            }
         }
     }
 

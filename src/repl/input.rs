@@ -24,9 +24,7 @@ pub enum Kind {
 }
 
 /// Words that begin an item in the grammar (`item_start` in `grammar/akar.pest`).
-pub(super) const ITEM_STARTS: &[&str] = &[
-    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
-];
+pub(super) use crate::syntax::keywords::ITEM_STARTS;
 
 /// Words that begin a rule's clause (`clause` in the grammar), and `where`, which
 /// may follow an action line typed without a condition.

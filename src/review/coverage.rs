@@ -272,7 +272,7 @@ impl Layout {
                 }
             }
             Cond::Not(inner) => self.subtree(plan, inner, places, fallback, owner),
-            Cond::True | Cond::Test(..) | Cond::Ref(_) => {}
+            Cond::True | Cond::Test(..) | Cond::Compare(_) | Cond::Ref(_) => {}
         }
     }
 }
@@ -359,7 +359,7 @@ fn exercise(plan: &Plan, cond: &Cond, listing: &Json, at: &mut usize, hit: &mut 
             }
         }
         Cond::Not(inner) => exercise(plan, inner, listing, at, hit),
-        Cond::True | Cond::Test(..) | Cond::Ref(_) => {}
+        Cond::True | Cond::Test(..) | Cond::Compare(_) | Cond::Ref(_) => {}
     }
 }
 

@@ -14,7 +14,7 @@ use super::compare::{CollectPairs, Pair};
 use super::tally::{RuleCounts, Tally};
 use crate::eval::{Decision, EvalError};
 use crate::json::{Node, View};
-use crate::output::{Outcome, Summary, Suppressed, Verdict};
+use crate::output::{Notice, Outcome, Summary, Suppressed, Verdict};
 use crate::plan::{Operand, Plan, Rule, show};
 
 /// Sample listings kept for each transition unless asked otherwise.
@@ -69,6 +69,8 @@ fn decided<S: serde::Serializer>(outcome: &Outcome, serializer: S) -> Result<S::
         #[serde(skip_serializing_if = "Option::is_none")]
         suppressed: Option<&'o Vec<Suppressed>>,
         #[serde(skip_serializing_if = "Option::is_none")]
+        notices: Option<&'o Vec<Notice>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<&'o String>,
     }
     Decided {
@@ -76,6 +78,7 @@ fn decided<S: serde::Serializer>(outcome: &Outcome, serializer: S) -> Result<S::
         rules: outcome.rules.as_ref(),
         reasons: outcome.reasons.as_ref(),
         suppressed: outcome.suppressed.as_ref(),
+        notices: outcome.notices.as_ref(),
         error: outcome.error.as_ref(),
     }
     .serialize(serializer)
@@ -130,15 +133,17 @@ impl<'p> Differ<'p> {
         [self.before, self.after]
     }
 
-    /// Whether two decisions of the same action rest on the same rules, reasons
-    /// and suppressions.
+    /// Whether two decisions of the same action rest on the same rules, reasons,
+    /// notices and suppressions.
     fn same_grounds(&self, before: &Decision, after: &Decision) -> bool {
         let [before_reasons, after_reasons] = &self.reasons;
         let [before_labels, after_labels] = &self.labels;
+        // Notices count among the grounds: a notice gained or lost is a change.
         let rules = |reasons: &[u32], decision: &Decision| {
             let mut keys: SmallVec<[u32; 4]> = decision
                 .rules
                 .iter()
+                .chain(&decision.notices)
                 .filter_map(|r| reasons.get(*r).copied())
                 .collect();
             keys.sort_unstable();

@@ -84,7 +84,7 @@ impl Tally {
         {
             counts.alone += 1;
         }
-        for rule in &decision.rules {
+        for rule in decision.rules.iter().chain(&decision.notices) {
             if let Some(counts) = self.rules.get_mut(*rule) {
                 counts.fired += 1;
             }

@@ -154,6 +154,8 @@ impl FieldKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
+    /// Below every decision: a notice never changes one.
+    Notice,
     Allow,
     Flag,
     Block,
@@ -162,6 +164,7 @@ pub enum Action {
 impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
+            Action::Notice => "notice",
             Action::Allow => "allow",
             Action::Flag => "flag",
             Action::Block => "block",
@@ -248,6 +251,11 @@ pub enum Test {
     StartsWithAny(Expr),
     EndsWith(Expr),
     EndsWithAny(Expr),
+    /// `contains word "x"`: `x` as a whole word (see the reference, "Words").
+    ContainsWord(Expr),
+    ContainsAnyWord(Expr),
+    /// `matches "PATTERN"`: a regular expression, checked when the policy is.
+    Matches(Expr),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -287,6 +295,27 @@ pub enum ExprKind {
     Symbol(String),
     Literal(Literal),
     List(Vec<Expr>),
+    /// `a * b`, `a + b`, ...: grouped by precedence when read.
+    Arith(Box<Expr>, ArithOp, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl ArithOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
 }
 
 /// A literal with its source text; the checker converts it.
@@ -307,4 +336,6 @@ pub enum LiteralKind {
     },
     Date(String),
     Bool(bool),
+    /// `7.5%`: the number as written, without the `%`.
+    Percent(String),
 }

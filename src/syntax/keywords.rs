@@ -13,6 +13,7 @@ pub const RESERVED: &[&str] = &[
     "block",
     "flag",
     "allow",
+    "notice",
     "where",
     "unless",
     "because",
@@ -42,6 +43,8 @@ pub const CONTEXTUAL: &[&str] = &[
     "missing",
     "present",
     "any",
+    "word",
+    "matches",
     "with",
     "at",
     "given",
@@ -62,6 +65,15 @@ pub const CONTEXTUAL: &[&str] = &[
     "does",
     "suppressed",
 ];
+
+/// Words that begin an item (`item_start` in the grammar).
+pub const ITEM_STARTS: &[&str] = &[
+    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "notice",
+    "test",
+];
+
+/// The actions a rule may take.
+pub const ACTIONS: &[&str] = &["block", "flag", "allow", "notice"];
 
 /// Every word of the language, reserved or not.
 pub fn all() -> impl Iterator<Item = &'static str> {

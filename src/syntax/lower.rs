@@ -312,6 +312,7 @@ fn action_of(cx: Ctx, pair: Pair<Rule>) -> Result<Action> {
         Rule::kw_block => Ok(Action::Block),
         Rule::kw_flag => Ok(Action::Flag),
         Rule::kw_allow => Ok(Action::Allow),
+        Rule::kw_notice => Ok(Action::Notice),
         _ => Err(cx.internal(&word)),
     }
 }
@@ -527,6 +528,9 @@ fn test(cx: Ctx, pair: Pair<Rule>) -> Result<Test> {
         Rule::starts_with_any => Test::StartsWithAny(operand(&mut parts)?),
         Rule::ends_with => Test::EndsWith(operand(&mut parts)?),
         Rule::ends_with_any => Test::EndsWithAny(operand(&mut parts)?),
+        Rule::contains_word => Test::ContainsWord(operand(&mut parts)?),
+        Rule::contains_any_word => Test::ContainsAnyWord(operand(&mut parts)?),
+        Rule::matches => Test::Matches(operand(&mut parts)?),
         Rule::compare => {
             let op_pair = parts.next().ok_or_else(|| cx.missing(span, "operator"))?;
             let op = cmp_op(op_pair.as_str()).ok_or_else(|| cx.internal(&op_pair))?;
@@ -580,9 +584,62 @@ fn expr(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
                 .collect::<Result<_>>()?,
         ),
         Rule::ident => ExprKind::Path(vec![ident(cx, pair)]),
+        Rule::sum => return sum(cx, pair),
         _ => ExprKind::Literal(literal(cx, pair)?),
     };
     Ok(Expr { kind, span })
+}
+
+/// `a OP b OP c ...`, grouped: `*` and `/` first, then `+` and `-`, each left to
+/// right. A lone operand is itself.
+fn sum(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
+    let mut operands = Vec::new();
+    let mut ops = Vec::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::arith_op => ops.push(match part.as_str() {
+                "+" => ArithOp::Add,
+                "-" => ArithOp::Sub,
+                "*" => ArithOp::Mul,
+                _ => ArithOp::Div,
+            }),
+            _ => operands.push(expr(cx, part)?),
+        }
+    }
+    let join = |a: Expr, op: ArithOp, b: Expr| Expr {
+        span: a.span.to(b.span),
+        kind: ExprKind::Arith(Box::new(a), op, Box::new(b)),
+    };
+    let mut operands = operands.into_iter();
+    let Some(first) = operands.next() else {
+        return Err(vec![SyntaxError::Internal {
+            rule: "sum".into(),
+            span: Span::default(),
+        }]);
+    };
+    // Terms of the sum, each a product folded as it is read.
+    let mut terms: Vec<(ArithOp, Expr)> = vec![(ArithOp::Add, first)];
+    for (op, operand) in ops.into_iter().zip(operands) {
+        match op {
+            ArithOp::Mul | ArithOp::Div => {
+                if let Some((lead, last)) = terms.pop() {
+                    terms.push((lead, join(last, op, operand)));
+                }
+            }
+            ArithOp::Add | ArithOp::Sub => terms.push((op, operand)),
+        }
+    }
+    let mut terms = terms.into_iter();
+    let (_, mut total) = terms.next().ok_or_else(|| {
+        vec![SyntaxError::Internal {
+            rule: "sum".into(),
+            span: Span::default(),
+        }]
+    })?;
+    for (op, term) in terms {
+        total = join(total, op, term);
+    }
+    Ok(total)
 }
 
 fn list_item(cx: Ctx, pair: Pair<Rule>) -> Result<Expr> {
@@ -599,6 +656,7 @@ fn literal(cx: Ctx, pair: Pair<Rule>) -> Result<Literal> {
     let span = cx.span(&pair);
     let kind = match pair.as_rule() {
         Rule::number => LiteralKind::Number(pair.as_str().to_string()),
+        Rule::percent => LiteralKind::Percent(pair.as_str().trim_end_matches('%').to_string()),
         Rule::date => LiteralKind::Date(pair.as_str().to_string()),
         Rule::boolean => LiteralKind::Bool(pair.as_str() == "true"),
         Rule::string => LiteralKind::Str(text(cx, pair)?.value),

@@ -33,9 +33,7 @@ impl Parsed {
 
 /// Words that begin an item: after a syntax error, reading resumes at the next line
 /// that starts with one of them, so one mistake does not hide the rest of the file.
-const ITEM_STARTS: &[&str] = &[
-    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
-];
+use super::keywords::ITEM_STARTS;
 
 /// Parses a whole policy file, recovering after errors.
 pub fn parse(src: &str) -> Parsed {
@@ -247,7 +245,7 @@ fn item_end(src: &str, pos: usize) -> usize {
     src.len()
 }
 
-const ACTIONS: &[&str] = &["block", "flag", "allow"];
+use super::keywords::ACTIONS;
 
 /// The start of the first line after the one holding `at` whose first word begins
 /// an item, or the end of the input.

@@ -117,7 +117,7 @@ const VALUE: &str = "a value";
 const NAME: &str = "a name";
 const CURRENCY: &str = "a currency code such as `IDR`";
 const NEXT_ITEM: &str = "the next rule";
-const ACTION: &str = "an action (`block`, `flag` or `allow`)";
+const ACTION: &str = "an action (`block`, `flag`, `allow` or `notice`)";
 const TEST: &str = "a test such as `==`, `<`, `in`, `contains` or `is missing`";
 
 pub(super) fn expected(positives: &[Rule]) -> Expected {
@@ -129,7 +129,8 @@ pub(super) fn expected(positives: &[Rule]) -> Expected {
         }
         keywords.extend(words_of(*rule));
         let phrase = match rule {
-            Rule::EOI => continue,
+            // An operator may follow any value; naming it after every value is noise.
+            Rule::EOI | Rule::arith_op => continue,
             rule if is_item_start(*rule) => NEXT_ITEM,
             rule => phrase(*rule),
         };
@@ -200,16 +201,20 @@ fn phrase(rule: Rule) -> &'static str {
         | Rule::is_missing
         | Rule::is_present
         | Rule::contains_any
+        | Rule::contains_any_word
         | Rule::contains
+        | Rule::contains_word
         | Rule::starts_with
         | Rule::starts_with_any
         | Rule::ends_with
-        | Rule::ends_with_any => TEST,
+        | Rule::ends_with_any
+        | Rule::matches => TEST,
         Rule::unless => "`unless`",
         Rule::because => "`because`",
         Rule::effective => "`effective`",
         Rule::until => "`until`",
         Rule::list => "a list",
+        Rule::sum | Rule::percent => VALUE,
         Rule::money => "money",
         Rule::date => "a date",
         Rule::number => "a number",
@@ -255,6 +260,7 @@ fn is_item_start(rule: Rule) -> bool {
             | Rule::kw_block
             | Rule::kw_flag
             | Rule::kw_allow
+            | Rule::kw_notice
             | Rule::kw_test
     )
 }
@@ -289,6 +295,7 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_block, "block", ACTION),
     (Rule::kw_flag, "flag", ACTION),
     (Rule::kw_allow, "allow", ACTION),
+    (Rule::kw_notice, "notice", ACTION),
     (Rule::kw_where, "where", "`where`"),
     (Rule::kw_unless, "unless", "`unless`"),
     (Rule::kw_because, "because", "`because`"),
@@ -303,6 +310,8 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_present, "present", "`missing` or `present`"),
     (Rule::kw_contains, "contains", "`contains`"),
     (Rule::kw_any, "any", "`any`"),
+    (Rule::kw_word, "word", "`word`"),
+    (Rule::kw_matches, "matches", "`matches`"),
     (Rule::kw_starts, "starts", "`starts with`"),
     (Rule::kw_ends, "ends", "`ends with`"),
     (Rule::kw_with, "with", "`with`"),
@@ -326,11 +335,9 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
 /// misspelt word there may have meant.
 fn words_of(rule: Rule) -> &'static [&'static str] {
     match rule {
-        Rule::item => &[
-            "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "test",
-        ],
+        Rule::item => super::keywords::ITEM_STARTS,
         Rule::named_rule | Rule::unnamed_rule | Rule::action_line | Rule::action => {
-            &["block", "flag", "allow"]
+            super::keywords::ACTIONS
         }
         Rule::header_field => &["title", "source"],
         Rule::compare
@@ -340,11 +347,14 @@ fn words_of(rule: Rule) -> &'static [&'static str] {
         | Rule::is_missing
         | Rule::is_present
         | Rule::contains_any
+        | Rule::contains_any_word
         | Rule::contains
+        | Rule::contains_word
         | Rule::starts_with
         | Rule::starts_with_any
         | Rule::ends_with
-        | Rule::ends_with_any => &["in", "not", "is", "contains", "starts", "ends"],
+        | Rule::ends_with_any
+        | Rule::matches => &["in", "not", "is", "contains", "starts", "ends", "matches"],
         Rule::unless => &["unless"],
         Rule::because => &["because"],
         Rule::effective => &["effective"],
