@@ -446,7 +446,7 @@ fn the_schema_is_the_one_akar_schema_infers_from_the_bundled_catalogue() {
             "--listings",
             "data/prdect-id/listings.ndjson",
             "--open",
-            "category,origin_country,seller.country",
+            "category,origin_country,seller.country,seller.address_country,ship_from.country,ship_from.city,description_lang",
         ],
         "",
     );
