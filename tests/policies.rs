@@ -103,7 +103,8 @@ fn catalogue() -> Vec<Json> {
 }
 
 /// Decision counts over the catalogue at `at`, as a small table: per decision, then per
-/// rule (in policy order, with the rule's action), counting listings the rule applies to.
+/// rule (in policy order, with the rule's action), counting listings the rule applies to
+/// (a notice included).
 fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
     let mut decisions: BTreeMap<&str, usize> =
         [("block", 0), ("flag", 0), ("allow", 0), ("error", 0)].into();
@@ -113,7 +114,7 @@ fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
         match decider.decide_json(listing) {
             Ok(d) => {
                 *decisions.entry(d.action.as_str()).or_default() += 1;
-                for r in d.rules {
+                for r in d.rules.into_iter().chain(d.notices) {
                     per_rule[r] += 1;
                 }
             }
@@ -161,11 +162,13 @@ fn decision_counts_on_the_bundled_catalogue() {
 }
 
 /// Real listings of the catalogue, read by hand: (id, date, decision, rules in policy
-/// order). The comment on each says why.
+/// order). The comment on each says why. (The art. 5 identity, description language,
+/// ship-from country, K3L, label, IMEI and age-gate fields are simulated:
+/// data/prdect-id/README.md.)
 const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
-    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), no licence, address
-    // or ship-from on file (art. 5), under USD 100, a textile with no Indonesian label
-    // stated, and Muslim Fashion (Shopee).
+    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), a merchant whose
+    // address on file is in Singapore (art. 5), under USD 100, and Muslim Fashion
+    // (Shopee).
     (
         "TP-0720",
         "2026-11-01",
@@ -173,10 +176,7 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         &[
             "akar_closed_cluster",
             "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
-            "label_not_in_indonesian",
             "shopee_muslim_fashion_closed",
         ],
     ),
@@ -187,73 +187,33 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         "block",
         &[
             "akar_closed_cluster",
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
-            "label_not_in_indonesian",
             "shopee_muslim_fashion_closed",
         ],
     ),
-    // Batik shirt from a domestic micro seller: no closure applies; only the label
-    // statement that textiles need is missing.
-    (
-        "TP-0736",
-        "2026-11-01",
-        "flag",
-        &["label_not_in_indonesian"],
-    ),
-    // Cross-border book at IDR 75,000: the positive list lifts the USD 100 floor, but
-    // the catalogue has none of the merchant's art. 5 identity, so it is blocked...
-    (
-        "TP-0551",
-        "2026-11-01",
-        "block",
-        &[
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
-            "positive_list",
-        ],
-    ),
+    // Batik shirt from a domestic micro seller, its label stated in Indonesian: no
+    // closure applies.
+    ("TP-0736", "2026-11-01", "allow", &[]),
+    // Cross-border book at IDR 75,000 from a merchant whose identity is on file: the
+    // positive list lifts the USD 100 floor...
+    ("TP-0551", "2026-11-01", "allow", &["positive_list"]),
     // ...and the positive list did not exist on 1 Dec 2023.
+    ("TP-0551", "2023-12-01", "block", &["below_fob_usd_100"]),
+    // Windows and Office licence from Shenzhen (shipped from Hong Kong): software, by
+    // its title.
+    ("TP-0002", "2026-11-01", "allow", &["positive_list"]),
+    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster,
+    // its merchant's identity and label on file.
+    ("TP-0083", "2026-11-01", "allow", &[]),
+    // A Japan Rail pass from a Thai merchant with no address on file: art. 5 alone.
     (
-        "TP-0551",
-        "2023-12-01",
-        "block",
-        &[
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
-            "below_fob_usd_100",
-        ],
-    ),
-    // Windows and Office licence from Shenzhen: software, by its title.
-    (
-        "TP-0002",
+        "TP-0529",
         "2026-11-01",
         "block",
-        &[
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
-            "positive_list",
-            "label_not_in_indonesian",
-        ],
+        &["foreign_merchant_identity_missing"],
     ),
-    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster:
-    // art. 5 and the label statement only.
-    (
-        "TP-0083",
-        "2026-11-01",
-        "block",
-        &[
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
-            "label_not_in_indonesian",
-        ],
-    ),
+    // A cross-border TV above the floor showing no K3L number.
+    ("TP-1122", "2026-11-01", "flag", &["k3l_number_missing"]),
     // Cross-border ride-on toy at IDR 1,000,000 without SNI: under the floor, no proof
     // of the standard (art. 5), and no SNI on the listing.
     (
@@ -261,9 +221,6 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         "2026-11-01",
         "block",
         &[
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
             "foreign_seller_without_standard_proof",
             "sni_toys_missing",
@@ -277,9 +234,6 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         &[
             "bpom_number_missing",
             "halal_cosmetics",
-            "foreign_merchant_identity_missing",
-            "foreign_listing_not_in_indonesian",
-            "foreign_listing_without_ship_from",
             "below_fob_usd_100",
             "foreign_seller_without_standard_proof",
         ],
@@ -305,12 +259,33 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
     ),
     // Pork luncheon meat, labelled non-halal: no halal rule applies.
     ("TP-0160", "2026-11-01", "allow", &[]),
-    // Baby jumper from a domestic seller, no SNI 7617, no label statement.
+    // Baby jumper from a domestic seller, no SNI 7617.
     (
         "TP-0673",
         "2026-11-01",
         "flag",
-        &["label_not_in_indonesian", "sni_baby_clothing_missing"],
+        &["sni_baby_clothing_missing"],
+    ),
+    // A memory card whose seller states the label is not in Indonesian.
+    (
+        "TP-0023",
+        "2026-11-01",
+        "flag",
+        &["label_not_in_indonesian"],
+    ),
+    // Ball-pit balls whose title claims SNI, with no SNI certificate shown.
+    (
+        "TP-0147",
+        "2026-11-01",
+        "flag",
+        &["sni_toys_missing", "sni_claimed_without_number"],
+    ),
+    // A vape liquid from a domestic shop without an age check.
+    (
+        "TP-0437",
+        "2026-11-01",
+        "block",
+        &["tobacco_without_age_verification"],
     ),
 ];
 
