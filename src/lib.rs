@@ -48,5 +48,6 @@ pub mod source;
 pub mod syntax;
 pub mod synth;
 pub mod testing;
+pub mod zone;
 
 pub use source::Sources;

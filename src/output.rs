@@ -361,39 +361,23 @@ impl JsonWriter {
     }
 
     fn suppressed(&self, out: &mut Vec<u8>, suppressed: &[(usize, usize)]) {
-        out.extend_from_slice(b",\"suppressed\":[");
         let known = suppressed
             .iter()
             .filter_map(|(rule, by)| Some((self.labels.get(*rule)?, self.labels.get(*by)?)));
-        for (n, (rule, by)) in known.enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"rule\":");
-            out.extend_from_slice(rule.as_bytes());
-            out.extend_from_slice(b",\"by\":");
-            out.extend_from_slice(by.as_bytes());
-            out.push(b'}');
-        }
-        out.push(b']');
+        pairs(out, b",\"suppressed\":[", b"{\"rule\":", b",\"by\":", known);
     }
 
     fn notices(&self, out: &mut Vec<u8>, notices: &[usize]) {
-        out.extend_from_slice(b",\"notices\":[");
         let known = notices
             .iter()
             .filter_map(|i| Some((self.labels.get(*i)?, self.reasons.get(*i)?)));
-        for (n, (rule, notice)) in known.enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"rule\":");
-            out.extend_from_slice(rule.as_bytes());
-            out.extend_from_slice(b",\"notice\":");
-            out.extend_from_slice(notice.as_bytes());
-            out.push(b'}');
-        }
-        out.push(b']');
+        pairs(
+            out,
+            b",\"notices\":[",
+            b"{\"rule\":",
+            b",\"notice\":",
+            known,
+        );
     }
 
     fn list(&self, out: &mut Vec<u8>, quoted: &[String], rules: &[usize]) {
@@ -408,4 +392,26 @@ impl JsonWriter {
         }
         out.push(b']');
     }
+}
+
+/// `KEY[{A: a, B: b}, ...]` of JSON texts quoted already.
+fn pairs<'q>(
+    out: &mut Vec<u8>,
+    key: &[u8],
+    first: &[u8],
+    second: &[u8],
+    items: impl Iterator<Item = (&'q String, &'q String)>,
+) {
+    out.extend_from_slice(key);
+    for (n, (a, b)) in items.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(first);
+        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(second);
+        out.extend_from_slice(b.as_bytes());
+        out.push(b'}');
+    }
+    out.push(b']');
 }

@@ -7,7 +7,7 @@ use super::types::Kind;
 use super::values::LetValue;
 use super::{CheckError, Checker};
 use crate::plan::{ArithOp, CmpOp, Comparison, Cond, Operand, Term, Value};
-use crate::syntax::ast;
+use crate::syntax::{Span, ast};
 
 /// What the checker knows of a computed value's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl Checker<'_> {
         if matches!(subject.kind, ast::ExprKind::Arith(..)) {
             return true;
         }
-        let ast::Test::Compare(op, rhs) = test else {
+        let ast::Test::Compare(_, rhs) = test else {
             return false;
         };
         match &rhs.kind {
@@ -64,11 +64,9 @@ impl Checker<'_> {
                     match self.names.lets.get(name) {
                         Some((_, decl)) => matches!(decl.value, ast::LetValue::Match(_)),
                         // A bare word is a symbol, unless the schema declares a
-                        // field of that name, or it is ordered (no symbol is).
+                        // field of that name: a typo must not become a field.
                         None => {
-                            !self.names.is_subject(name)
-                                && (self.schema.fields.contains_key(name)
-                                    || !matches!(op, CmpOp::Eq | CmpOp::Ne))
+                            !self.names.is_subject(name) && self.schema.fields.contains_key(name)
                         }
                     }
                 }
@@ -163,22 +161,34 @@ impl Checker<'_> {
                     Operand::Derived(index) => (Term::Derived(index), self.derived_shape(index)),
                 })
             }
-            _ => match self.rhs(expr) {
-                LetValue::Scalar(value, _) => {
-                    let shape = Shape::of(&value);
-                    Some((Term::Const(value), shape))
-                }
-                LetValue::List(_) => {
-                    self.mismatch(
-                        expr.span,
-                        "a comparison is with one value, not a list".into(),
-                        "a list",
-                        Some("to test membership write `in [...]`".into()),
-                    );
-                    None
-                }
-                LetValue::Invalid => None,
-            },
+            _ => {
+                let value = self.rhs(expr);
+                self.constant(
+                    value,
+                    expr.span,
+                    "a comparison is with one value, not a list",
+                )
+            }
+        }
+    }
+
+    /// One value as a constant term; a list is not one.
+    fn constant(&mut self, value: LetValue, span: Span, problem: &str) -> Option<(Term, Shape)> {
+        match value {
+            LetValue::Scalar(value, _) => {
+                let shape = Shape::of(&value);
+                Some((Term::Const(value), shape))
+            }
+            LetValue::List(_) => {
+                self.mismatch(
+                    span,
+                    problem.to_string(),
+                    "a list",
+                    Some("to test membership write `in [...]`".into()),
+                );
+                None
+            }
+            LetValue::Invalid => None,
         }
     }
 
@@ -194,22 +204,12 @@ impl Checker<'_> {
             let index = self.derived_operand(name)?;
             return Some((Term::Derived(index), self.derived_shape(index)));
         }
-        match self.let_value(name, word.span) {
-            LetValue::Scalar(value, _) => {
-                let shape = Shape::of(&value);
-                Some((Term::Const(value), shape))
-            }
-            LetValue::List(_) => {
-                self.mismatch(
-                    word.span,
-                    format!("`{name}` is a list, not one value"),
-                    "a list",
-                    Some("to test membership write `in [...]`".into()),
-                );
-                None
-            }
-            LetValue::Invalid => None,
-        }
+        let value = self.let_value(name, word.span);
+        self.constant(
+            value,
+            word.span,
+            &format!("`{name}` is a list, not one value"),
+        )
     }
 
     fn field_shape(&self, dotted: &str) -> Shape {
@@ -246,13 +246,7 @@ impl Checker<'_> {
     }
 
     /// The kind `a OP b` has, or a check error where it has none.
-    fn arith_shape(
-        &mut self,
-        a: Shape,
-        op: ArithOp,
-        b: Shape,
-        span: crate::syntax::Span,
-    ) -> Option<Shape> {
+    fn arith_shape(&mut self, a: Shape, op: ArithOp, b: Shape, span: Span) -> Option<Shape> {
         use Shape::{Amount, Money, Number, Unknown};
         let shape = match (a, op, b) {
             (Number, _, Number) => Some(Number),

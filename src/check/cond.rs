@@ -243,6 +243,27 @@ impl<'a> Checker<'a> {
             LetValue::Invalid => return None,
         };
         let ordered = matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+        if let (true, Value::Text(_), ast::ExprKind::Path(path)) = (ordered, &value, &rhs.kind)
+            && let [word] = path.as_slice()
+        {
+            // No symbol is ordered: the word was meant as a `let` or a field.
+            let names = self.names.all_names();
+            let near = did_you_mean(&word.name, names.iter().copied()).map(str::to_string);
+            self.error(CheckError::UnknownName {
+                kind: "name",
+                name: word.name.clone(),
+                span: word.span,
+                help: Some(match near {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "after `{}` a bare word is a `let`, or a field the schema declares (`schema {{ {}: number }}`); a field elsewhere is written with its path",
+                        op.as_str(),
+                        word.name
+                    ),
+                }),
+            });
+            return None;
+        }
         if ordered && matches!(value, Value::Text(_) | Value::Bool(_)) {
             self.mismatch(
                 rhs.span,

@@ -60,6 +60,27 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("unknown time zone `{name}`")]
+    #[diagnostic(code(akar::check::unknown_zone))]
+    UnknownZone {
+        name: String,
+        #[label("not a time zone")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("a second time zone `{name}`, after `{first}`")]
+    #[diagnostic(code(akar::check::two_zones))]
+    TwoZones {
+        name: String,
+        first: String,
+        #[label("another zone")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
     #[error("a notice is not a decision")]
     #[diagnostic(
         code(akar::check::expect_notice),

@@ -176,6 +176,7 @@ impl<'a> Checker<'a> {
             rules,
             shared: std::mem::take(&mut self.shared),
             rates,
+            zone: self.zone(),
             derived,
             tests,
             schema: self.plan_schema(),

@@ -59,7 +59,10 @@ impl<'a> Names<'a> {
                         }
                         header = Some(h.span);
                     }
-                    ast::Item::Rate(_) | ast::Item::Test(_) | ast::Item::Schema(_) => {}
+                    ast::Item::Rate(_)
+                    | ast::Item::Timezone(_)
+                    | ast::Item::Test(_)
+                    | ast::Item::Schema(_) => {}
                 }
             }
         }

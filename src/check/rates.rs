@@ -9,6 +9,7 @@ use super::{CheckError, Checker};
 use crate::money::{Rates, Worth, convertible, exact_mul};
 use crate::source::FileId;
 use crate::syntax::{Span, ast};
+use crate::zone::Zone;
 
 struct Edge {
     from: String,
@@ -41,6 +42,50 @@ impl Checker<'_> {
             }
         }
         rates
+    }
+
+    /// The set's time zone: declared at most once (the same zone twice is
+    /// fine), a known IANA name or a `+HH:MM` offset; UTC when none is.
+    pub(super) fn zone(&mut self) -> Zone {
+        let mut found: Option<(Zone, FileId, Span, String)> = None;
+        for (file, parsed) in self.files.iter().enumerate() {
+            for item in &parsed.items {
+                let ast::Item::Timezone(decl) = item else {
+                    continue;
+                };
+                let name = decl.name.value.as_str();
+                self.file = file;
+                let Some(zone) = Zone::parse(name) else {
+                    let near = crate::fuzzy::did_you_mean(name, Zone::KNOWN.iter().copied());
+                    self.error(CheckError::UnknownZone {
+                        name: name.to_string(),
+                        span: decl.name.span,
+                        help: match near {
+                            Some(near) => format!("did you mean `{near}`? Zones are IANA names such as `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT), or offsets such as `+07:00`"),
+                            None => "zones are IANA names such as `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT), or offsets such as `+07:00`".into(),
+                        },
+                    });
+                    continue;
+                };
+                match &found {
+                    Some((first, first_file, _, first_name)) if *first != zone => {
+                        let place = self.sources.location(*first_file, 0);
+                        self.error(CheckError::TwoZones {
+                            name: name.to_string(),
+                            first: first_name.clone(),
+                            span: decl.name.span,
+                            help: format!(
+                                "a policy set reads dates in one zone; `{first_name}` is declared in {}",
+                                place.split(':').next().unwrap_or_default()
+                            ),
+                        });
+                    }
+                    Some(_) => {}
+                    None => found = Some((zone, file, decl.name.span, name.to_string())),
+                }
+            }
+        }
+        found.map_or(Zone::Utc, |(zone, ..)| zone)
     }
 
     fn rate_edges(&mut self) -> Vec<Edge> {

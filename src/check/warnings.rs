@@ -167,7 +167,11 @@ fn words_of_item<'a>(item: &'a ast::Item, used: &mut HashSet<&'a str>) {
                 words_of_cond(cond, used);
             }
         }
-        ast::Item::Header(_) | ast::Item::Rate(_) | ast::Item::Schema(_) | ast::Item::Test(_) => {}
+        ast::Item::Header(_)
+        | ast::Item::Rate(_)
+        | ast::Item::Timezone(_)
+        | ast::Item::Schema(_)
+        | ast::Item::Test(_) => {}
     }
 }
 

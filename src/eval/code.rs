@@ -454,6 +454,7 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
                 value,
                 &money.literal,
                 plan.rates(),
+                plan.zone(),
                 &money.conversions,
             ),
         },
@@ -464,7 +465,7 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
             }
         }
         (Check::Any(any), _) => value::contains_any(value, &any.needles),
-        (Check::Other(test), _) => value::apply(test, value, plan.rates()),
+        (Check::Other(test), _) => value::apply(test, value, plan.rates(), plan.zone()),
     }
 }
 

@@ -16,6 +16,7 @@ use serde_json::Value as Json;
 use crate::json::{Node, View, describe, number};
 use crate::money::{Money, MoneyError, Rates, exact_mul};
 use crate::plan::{ArithOp, CmpOp, Comparison, Plan, Term, Value};
+use crate::zone::Zone;
 
 type Failed = Box<EvalError>;
 
@@ -61,7 +62,7 @@ pub(super) fn holds<'a, N: Node + 'a>(
         return Ok(comparison.op == CmpOp::Ne);
     };
     let name = || term_name(plan, &comparison.left);
-    let ordering = order(plan.rates(), &left, &right)
+    let ordering = order(plan.rates(), plan.zone(), &left, &right)
         .map_err(|fault| Box::new(EvalError::new(fault, name())))?;
     match ordering {
         Some(ordering) => Ok(ordered(comparison.op, ordering)),
@@ -251,7 +252,7 @@ fn convert(rates: &Rates, money: &Money, currency: &str) -> Result<Decimal, Faul
 }
 
 /// The order of two values where they have one; `None` for text and booleans.
-fn order(rates: &Rates, x: &Val, y: &Val) -> Result<Option<Ordering>, Fault> {
+fn order(rates: &Rates, zone: Zone, x: &Val, y: &Val) -> Result<Option<Ordering>, Fault> {
     Ok(Some(match (x, y) {
         (Val::Number(a), Val::Number(b)) => a.cmp(b),
         (Val::Money(a), Val::Money(b)) => {
@@ -264,12 +265,14 @@ fn order(rates: &Rates, x: &Val, y: &Val) -> Result<Option<Ordering>, Fault> {
         (Val::Number(n), Val::Money(m)) => n.cmp(&m.amount),
         (Val::Money(m), Val::Number(n)) => m.amount.cmp(n),
         (Val::Date(a), Val::Date(b)) => a.cmp(b),
-        (Val::Date(a), Val::Text(t)) => a.cmp(&date(t)?),
-        (Val::Text(t), Val::Date(b)) => date(t)?.cmp(b),
-        (Val::Text(a), Val::Text(b)) => match (parse_listing_date(a), parse_listing_date(b)) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => return Ok(None),
-        },
+        (Val::Date(a), Val::Text(t)) => a.cmp(&date(t, zone)?),
+        (Val::Text(t), Val::Date(b)) => date(t, zone)?.cmp(b),
+        (Val::Text(a), Val::Text(b)) => {
+            match (parse_listing_date(a, zone), parse_listing_date(b, zone)) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => return Ok(None),
+            }
+        }
         (Val::Bool(_), Val::Bool(_)) => return Ok(None),
         (x, y) => {
             return Err(Fault::WrongType {
@@ -280,8 +283,8 @@ fn order(rates: &Rates, x: &Val, y: &Val) -> Result<Option<Ordering>, Fault> {
     }))
 }
 
-fn date(text: &str) -> Result<NaiveDate, Fault> {
-    parse_listing_date(text).ok_or_else(|| Fault::BadDate {
+fn date(text: &str, zone: Zone) -> Result<NaiveDate, Fault> {
+    parse_listing_date(text, zone).ok_or_else(|| Fault::BadDate {
         found: format!("{text:?}"),
     })
 }

@@ -82,7 +82,7 @@ fn breaks<N: Node>(kind: &FieldKind, value: &N) -> Option<String> {
         }
         (FieldKind::Number, View::Number(_)) => true,
         (FieldKind::Boolean, View::Bool(_)) => true,
-        (FieldKind::Date, View::Str(s)) => parse_listing_date(s).is_some(),
+        (FieldKind::Date, View::Str(s)) => parse_listing_date(s, crate::zone::Zone::Utc).is_some(),
         (FieldKind::Money, View::Number(_)) => true,
         (FieldKind::Money, View::Object) => matches!(
             (

@@ -65,7 +65,7 @@ impl Default for Decision {
 /// Whether a listing's text is a date as akar reads dates: RFC 3339 (`2025-04-11`
 /// or `2025-04-11T14:41:49Z`).
 pub fn is_listing_date(text: &str) -> bool {
-    date::parse_listing_date(text).is_some()
+    date::parse_listing_date(text, crate::zone::Zone::Utc).is_some()
 }
 
 /// Decides one listing on `date`. To decide many, make a [`Decider`] once.
@@ -451,7 +451,7 @@ fn test_value<N: Node>(
     match (value, test) {
         (None, Test::Missing) => Ok(true),
         (None, _) => Ok(false),
-        (Some(value), test) => value::apply(test, value, plan.rates())
+        (Some(value), test) => value::apply(test, value, plan.rates(), plan.zone())
             .map_err(|fault| Box::new(EvalError::new(*fault, plan.operand_name(operand)))),
     }
 }
@@ -488,5 +488,5 @@ pub fn read<'a>(
 
 /// Tests one value as a plan test would, without a field or a rule to name.
 pub fn apply_test<N: Node>(test: &Test, value: &N, plan: &Plan) -> Result<bool, Fault> {
-    value::apply(test, value, plan.rates()).map_err(|fault| *fault)
+    value::apply(test, value, plan.rates(), plan.zone()).map_err(|fault| *fault)
 }

@@ -9,6 +9,7 @@ use super::error::Fault;
 use crate::json::{Node, View, describe, number};
 use crate::money::{self, Conversion, MoneyError};
 use crate::plan::{CmpOp, Derived, Needle, Rates, Test, Value, ValueSet};
+use crate::zone::Zone;
 
 /// Faults are rare: boxed, they keep every test's result two words wide.
 pub(super) type Result<T> = std::result::Result<T, Box<Fault>>;
@@ -47,11 +48,11 @@ pub fn arm_key<N: Node>(derived: &Derived, value: Option<&N>) -> Option<String> 
 }
 
 /// Applies a test to a present value (missing values are handled by the caller).
-pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates) -> Result<bool> {
+pub fn apply<N: Node>(test: &Test, value: &N, rates: &Rates, zone: Zone) -> Result<bool> {
     match test {
         Test::Missing => Ok(false),
-        Test::Compare(op, literal) => compare(*op, value, literal, rates, &[]),
-        Test::In(set) => member(value, set, rates),
+        Test::Compare(op, literal) => compare(*op, value, literal, rates, zone, &[]),
+        Test::In(set) => member(value, set, rates, zone),
         Test::Contains(needle) => contains(value, needle),
         Test::ContainsAny(needles) => contains_any(value, needles),
         Test::StartsWithAny(needles) => any_needle(needles, |n| starts_with(value, n)),
@@ -80,6 +81,7 @@ pub(super) fn compare<N: Node>(
     value: &N,
     literal: &Value,
     rates: &Rates,
+    zone: Zone,
     conversions: &[Conversion],
 ) -> Result<bool> {
     let ordering = match literal {
@@ -103,7 +105,7 @@ pub(super) fn compare<N: Node>(
             })?
         }
         Value::Date(d) => match value.view() {
-            View::Str(s) => parse_listing_date(s)
+            View::Str(s) => parse_listing_date(s, zone)
                 .ok_or_else(|| {
                     Box::new(Fault::BadDate {
                         found: describe(value),
@@ -147,7 +149,7 @@ fn listing_money<'a, N: Node>(
     }
 }
 
-fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
+fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates, zone: Zone) -> Result<bool> {
     if let View::Str(s) = value.view()
         && (!set.texts.is_empty() || set.others.is_empty())
     {
@@ -157,7 +159,7 @@ fn member<N: Node>(value: &N, set: &ValueSet, rates: &Rates) -> Result<bool> {
         return Err(wrong(value, "text"));
     }
     for literal in &set.others {
-        if compare(CmpOp::Eq, value, literal, rates, &[])? {
+        if compare(CmpOp::Eq, value, literal, rates, zone, &[])? {
             return Ok(true);
         }
     }

@@ -19,6 +19,14 @@ impl Printer<'_> {
         let (lines, groupable) = match item {
             Item::Header(h) => (self.header(h), false),
             Item::Rate(r) => (vec![rate(r, span)], true),
+            Item::Timezone(t) => (
+                vec![Line::new(
+                    0,
+                    format!("timezone {}", quote(&t.name.value)),
+                    span,
+                )],
+                true,
+            ),
             Item::Let(l) => (self.let_decl(l, span), true),
             Item::Subject(s) => (self.subject(s), true),
             Item::Schema(s) => (self.schema(s, span), false),

@@ -29,6 +29,7 @@ use thiserror::Error;
 
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
+pub use crate::zone::Zone;
 pub use cond::{
     ArithOp, CmpOp, Comparison, Cond, Derived, FieldPath, Needle, Operand, Pattern, Place, Shared,
     Term, Test, Value, ValueSet,
@@ -42,6 +43,7 @@ pub struct Plan {
     rules: Vec<Rule>,
     shared: Vec<Shared>,
     rates: Rates,
+    zone: Zone,
     derived: Vec<Derived>,
     tests: Vec<TestCase>,
     schema: Option<Schema>,
@@ -63,6 +65,8 @@ pub struct Parts {
     /// Named conditions, each using only those before it.
     pub shared: Vec<Shared>,
     pub rates: Rates,
+    /// The zone listings' date-times are read in (`timezone`).
+    pub zone: Zone,
     /// Values derived per listing by `let NAME = match ...`.
     pub derived: Vec<Derived>,
     /// Tests written in the policies, in order.
@@ -93,6 +97,7 @@ impl Plan {
             mut rules,
             mut shared,
             rates,
+            zone,
             mut derived,
             tests,
             schema,
@@ -110,6 +115,7 @@ impl Plan {
             rules,
             shared,
             rates,
+            zone,
             derived,
             tests,
             fields,
@@ -135,6 +141,11 @@ impl Plan {
 
     pub fn rates(&self) -> &Rates {
         &self.rates
+    }
+
+    /// The zone listings' date-times are read in: their day is the local one.
+    pub fn zone(&self) -> Zone {
+        self.zone
     }
 
     /// Values derived per listing by `let NAME = match ...`.

@@ -29,12 +29,14 @@ Rules
     because \"Permendag 31/2023 art. 19\"
     effective 2023-09-26
 
-  Actions: block, flag (human review), allow. The most severe matching rule wins.
+  Actions: block, flag (human review), allow. The most severe matching rule wins;
+  notice adds its reason beside the decision without changing it.
   Subjects: listing (all), import (`cross_border` is true), domestic (not import).
   A rule typed with the name of an existing one replaces it. A line starting with
   `where`, `because`, `unless`, `effective` or `until` adds to the rule typed last.
   Also: `let protected = [fashion, culinary, craft]`, `rate USD = 15_500 IDR`,
-  `subject import = seller.country != \"ID\"`, `rule a overrides b ...`.
+  `subject import = seller.country != \"ID\"`, `rule a overrides b ...`,
+  `timezone \"Asia/Jakarta\"` (dates are local days there).
   Type a rule's name to see it; `:rules` lists them.
 ";
 
@@ -43,7 +45,10 @@ Conditions
   cluster == fashion        cluster != craft        price < 100 USD     stock >= 10
   cluster in [fashion, craft]                       cluster not in [books]
   title contains \"hijab\"    title contains any [\"hijab\", \"gamis\"]
-  title starts with \"Batik\"                        tags contains \"frozen\"
+  title starts with \"Batik\"   title ends with any [\"kw\", \"ori\"]   tags contains \"frozen\"
+  title contains word \"kw\"   title contains any word [\"kw\", \"replika\"]   (whole words)
+  certifications.bpom matches \"^BPOM RI (MD|ML) [0-9]{12}$\"               (a pattern)
+  price / pack_size < 100 USD   price * 7.5% > 10 USD   seller.address_country != seller.country
   certifications.halal is missing                   seller.rating is present
   A and B    A or B    not A    (A or B) and C
 

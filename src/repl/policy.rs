@@ -20,6 +20,8 @@ pub enum Key {
     /// `rate B = n A` declare the same rate.
     Rate(String, String),
     Test(String),
+    /// A set has one time zone: a new one replaces the old.
+    Timezone,
 }
 
 impl Key {
@@ -37,6 +39,7 @@ impl Key {
                 })
             }
             ast::Item::Test(test) => Some(Key::Test(test.name.value.clone())),
+            ast::Item::Timezone(_) => Some(Key::Timezone),
             ast::Item::Header(_) | ast::Item::Schema(_) => None,
         }
     }
@@ -50,6 +53,7 @@ impl std::fmt::Display for Key {
             Key::Subject(name) => write!(f, "subject `{name}`"),
             Key::Rate(a, b) => write!(f, "rate {a}/{b}"),
             Key::Test(name) => write!(f, "test \"{name}\""),
+            Key::Timezone => f.write_str("the time zone"),
         }
     }
 }

@@ -16,6 +16,7 @@ pub struct File {
 pub enum Item {
     Header(Header),
     Rate(Rate),
+    Timezone(Timezone),
     Let(Let),
     Subject(SubjectDecl),
     Schema(Schema),
@@ -28,6 +29,7 @@ impl Item {
         match self {
             Item::Header(h) => h.span,
             Item::Rate(r) => r.span,
+            Item::Timezone(t) => t.span,
             Item::Let(l) => l.span,
             Item::Subject(s) => s.span,
             Item::Schema(s) => s.span,
@@ -66,6 +68,13 @@ pub struct Rate {
     pub currency: Ident,
     pub amount: Literal,
     pub per: Ident,
+    pub span: Span,
+}
+
+/// `timezone "Asia/Jakarta"`: the zone local dates are taken in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timezone {
+    pub name: Text,
     pub span: Span,
 }
 

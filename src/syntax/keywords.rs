@@ -6,6 +6,7 @@
 pub const RESERVED: &[&str] = &[
     "policy",
     "rate",
+    "timezone",
     "let",
     "subject",
     "schema",
@@ -68,8 +69,8 @@ pub const CONTEXTUAL: &[&str] = &[
 
 /// Words that begin an item (`item_start` in the grammar).
 pub const ITEM_STARTS: &[&str] = &[
-    "policy", "rate", "let", "subject", "schema", "rule", "block", "flag", "allow", "notice",
-    "test",
+    "policy", "rate", "timezone", "let", "subject", "schema", "rule", "block", "flag", "allow",
+    "notice", "test",
 ];
 
 /// The actions a rule may take.

@@ -47,6 +47,12 @@ pub(super) fn item(pair: Pair<Rule>, base: usize) -> Result<Item> {
     match inner.as_rule() {
         Rule::policy_header => header(cx, inner).map(Item::Header),
         Rule::rate_decl => rate(cx, inner).map(Item::Rate),
+        Rule::timezone_decl => {
+            let span = cx.span(&inner);
+            let mut pairs = inner.into_inner();
+            let name = text(cx, next(cx, &mut pairs, span, "time zone")?)?;
+            Ok(Item::Timezone(Timezone { name, span }))
+        }
         Rule::let_decl => let_decl(cx, inner).map(Item::Let),
         Rule::subject_decl => subject(cx, inner).map(Item::Subject),
         Rule::schema_decl => schema(cx, inner).map(Item::Schema),

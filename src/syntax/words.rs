@@ -253,6 +253,7 @@ fn is_item_start(rule: Rule) -> bool {
         rule,
         Rule::kw_policy
             | Rule::kw_rate
+            | Rule::kw_timezone
             | Rule::kw_let
             | Rule::kw_subject
             | Rule::kw_schema
@@ -278,6 +279,7 @@ const KEYWORDS: &[(Rule, &str, &str)] = &[
     (Rule::kw_title, "title", "`title`"),
     (Rule::kw_source, "source", "`source`"),
     (Rule::kw_rate, "rate", "`rate`"),
+    (Rule::kw_timezone, "timezone", "`timezone`"),
     (Rule::kw_let, "let", "`let`"),
     (Rule::kw_subject, "subject", "`subject`"),
     (Rule::kw_schema, "schema", "`schema`"),

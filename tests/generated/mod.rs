@@ -634,6 +634,11 @@ let verified_word = match seller.verified {
   true => yes,
   false => no,
 }
+let price_cap = match category {
+  "Health" => 250_000 IDR,
+  "Books" => 5 USD,
+  else => 100_000_000 IDR,
+}
 "#;
 
 const LISTS: &str = r#"
@@ -755,6 +760,15 @@ const OTHER_TESTS: &[&str] = &[
     "price.amount > 1_000_000",
     "price.currency == \"USD\"",
     "seller is present",
+    // Computed comparisons: arithmetic, a field against a field, a derived money
+    // threshold; wrong kinds, zero divisors and missing values on both paths.
+    "price / stock < 1_000 IDR",
+    "price * 7.5% > 10 USD",
+    "price - 10 USD > 1_000_000 IDR",
+    "stock + seller.tier > 5",
+    "origin_country != seller.country",
+    "price > price_cap",
+    "price.amount / 2 >= seller.tier",
 ];
 
 fn atom(rng: &mut Rng) -> String {
