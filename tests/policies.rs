@@ -103,7 +103,8 @@ fn catalogue() -> Vec<Json> {
 }
 
 /// Decision counts over the catalogue at `at`, as a small table: per decision, then per
-/// rule (in policy order, with the rule's action), counting listings the rule applies to.
+/// rule (in policy order, with the rule's action), counting listings the rule applies to
+/// (a notice included).
 fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
     let mut decisions: BTreeMap<&str, usize> =
         [("block", 0), ("flag", 0), ("allow", 0), ("error", 0)].into();
@@ -113,7 +114,7 @@ fn counts_table(plan: &Plan, listings: &[Json], at: &str) -> String {
         match decider.decide_json(listing) {
             Ok(d) => {
                 *decisions.entry(d.action.as_str()).or_default() += 1;
-                for r in d.rules {
+                for r in d.rules.into_iter().chain(d.notices) {
                     per_rule[r] += 1;
                 }
             }
@@ -161,16 +162,20 @@ fn decision_counts_on_the_bundled_catalogue() {
 }
 
 /// Real listings of the catalogue, read by hand: (id, date, decision, rules in policy
-/// order). The comment on each says why.
+/// order). The comment on each says why. (The art. 5 identity, description language,
+/// ship-from country, K3L, label, IMEI and age-gate fields are simulated:
+/// data/prdect-id/README.md.)
 const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
-    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), under USD 100,
-    // and Muslim Fashion (Shopee).
+    // Hijab from a seller abroad (MY), IDR 13,500: fashion (AKAR), a merchant whose
+    // address on file is in Singapore (art. 5), under USD 100, and Muslim Fashion
+    // (Shopee).
     (
         "TP-0720",
         "2026-11-01",
         "block",
         &[
             "akar_closed_cluster",
+            "foreign_merchant_identity_missing",
             "below_fob_usd_100",
             "shopee_muslim_fashion_closed",
         ],
@@ -186,16 +191,29 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
             "shopee_muslim_fashion_closed",
         ],
     ),
-    // Batik shirt from a domestic micro seller: no closure applies.
+    // Batik shirt from a domestic micro seller, its label stated in Indonesian: no
+    // closure applies.
     ("TP-0736", "2026-11-01", "allow", &[]),
-    // Cross-border book at IDR 75,000: the positive list lifts the USD 100 floor...
+    // Cross-border book at IDR 75,000 from a merchant whose identity is on file: the
+    // positive list lifts the USD 100 floor...
     ("TP-0551", "2026-11-01", "allow", &["positive_list"]),
-    // ...which did not exist on 1 Dec 2023.
+    // ...and the positive list did not exist on 1 Dec 2023.
     ("TP-0551", "2023-12-01", "block", &["below_fob_usd_100"]),
-    // Windows and Office licence from Shenzhen: software, by its title.
+    // Windows and Office licence from Shenzhen (shipped from Hong Kong): software, by
+    // its title.
     ("TP-0002", "2026-11-01", "allow", &["positive_list"]),
-    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster.
+    // Cross-border laptop at IDR 5,399,000, above the floor, in no protected cluster,
+    // its merchant's identity and label on file.
     ("TP-0083", "2026-11-01", "allow", &[]),
+    // A Japan Rail pass from a Thai merchant with no address on file: art. 5 alone.
+    (
+        "TP-0529",
+        "2026-11-01",
+        "block",
+        &["foreign_merchant_identity_missing"],
+    ),
+    // A cross-border TV above the floor showing no K3L number.
+    ("TP-1122", "2026-11-01", "flag", &["k3l_number_missing"]),
     // Cross-border ride-on toy at IDR 1,000,000 without SNI: under the floor, no proof
     // of the standard (art. 5), and no SNI on the listing.
     (
@@ -247,6 +265,27 @@ const HAND_CHECKED: &[(&str, &str, &str, &[&str])] = &[
         "2026-11-01",
         "flag",
         &["sni_baby_clothing_missing"],
+    ),
+    // A memory card whose seller states the label is not in Indonesian.
+    (
+        "TP-0023",
+        "2026-11-01",
+        "flag",
+        &["label_not_in_indonesian"],
+    ),
+    // Ball-pit balls whose title claims SNI, with no SNI certificate shown.
+    (
+        "TP-0147",
+        "2026-11-01",
+        "flag",
+        &["sni_toys_missing", "sni_claimed_without_number"],
+    ),
+    // A vape liquid from a domestic shop without an age check.
+    (
+        "TP-0437",
+        "2026-11-01",
+        "block",
+        &["tobacco_without_age_verification"],
     ),
 ];
 
@@ -330,7 +369,12 @@ fn the_readme_describes_every_policy_file() {
 #[test]
 fn each_file_checks_and_passes_its_tests_with_common_policy_alone() {
     let dir = root().join("policies");
-    let needs: &[(&str, &[&str])] = &[("permendag-31-2023.policy", &["sni.policy"])];
+    let needs: &[(&str, &[&str])] = &[
+        ("permendag-31-2023.policy", &["sni.policy"]),
+        // A schema extending schema.policy's: with a schema, common.policy's fields must
+        // be declared, and schema.policy declares them.
+        ("fields.policy", &["schema.policy"]),
+    ];
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -377,7 +421,7 @@ fn the_schema_is_the_one_akar_schema_infers_from_the_bundled_catalogue() {
             "--listings",
             "data/prdect-id/listings.ndjson",
             "--open",
-            "category,origin_country,seller.country",
+            "category,origin_country,seller.country,seller.address_country,ship_from.country,ship_from.city,description_lang",
         ],
         "",
     );

@@ -185,9 +185,10 @@ fn run_step(
         .expect("bash runs (CI has it)")
 }
 
-/// The pull request breaks five of the policies' tests (it raises the floor
-/// they test), so the test step fails the job with an annotation on each
-/// failing test; the review comment is posted all the same, saying so.
+/// The pull request breaks four of the policies' tests (three test the floor it
+/// raises, one that electronics are outside the AKAR clusters it widens), so the
+/// test step fails the job with an annotation on each failing test; the review
+/// comment is posted all the same, saying so.
 #[test]
 fn workflow_recipe_runs_on_a_pull_request() {
     let (env, steps) = recipe();
@@ -218,7 +219,7 @@ fn workflow_recipe_runs_on_a_pull_request() {
                 .filter(|l| l.starts_with(b"::error file=policies/"))
                 .map(|l| std::str::from_utf8(l).unwrap())
                 .collect();
-            assert_eq!(annotations.len(), 5, "{}", transcript(&output));
+            assert_eq!(annotations.len(), 4, "{}", transcript(&output));
         } else {
             assert!(ok, "step `{}` failed:\n{}", step.name, transcript(&output));
         }
@@ -238,7 +239,7 @@ fn workflow_recipe_runs_on_a_pull_request() {
 
     let comment = std::fs::read_to_string(gh.join("comment-1")).unwrap();
     assert!(
-        comment.starts_with("<!-- akar-review -->\n**Tests:** 58 passed, 5 failed\n"),
+        comment.starts_with("<!-- akar-review -->\n**Tests:** 276 passed, 4 failed\n"),
         "{comment}"
     );
     let today = chrono::Utc::now().date_naive().to_string();

@@ -451,10 +451,7 @@ pub fn pull_request_change(dir: &Path, name: &str) -> PathBuf {
         }
         let mut text = std::fs::read_to_string(&path).expect("a policy");
         let edits: &[(&str, &str)] = match file.as_str() {
-            "permendag-31-2023.policy" => &[(
-                "block import where price < 100 USD",
-                "block import where price < 150 USD",
-            )],
+            "permendag-31-2023.policy" => &[("let fob_floor = 100 USD", "let fob_floor = 150 USD")],
             "gerakan-akar-2021.policy" => &[(
                 "let akar_clusters = [fashion, culinary, craft]",
                 "let akar_clusters = [fashion, culinary, craft, electronics]",
