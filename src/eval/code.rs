@@ -15,7 +15,7 @@ use super::error::{EvalError, Fault};
 use super::keys::KeyTable;
 use super::listing::Listing;
 use super::program::{Check, Op};
-use super::search::Search;
+use super::search::{Search, WordSearch};
 use super::value;
 use crate::json::{Node, View};
 use crate::money::Conversion;
@@ -465,6 +465,11 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
             }
         }
         (Check::Any(any), _) => value::contains_any(value, &any.needles),
+        (Check::Words(words), View::Str(text)) => match words.search.find_in(text) {
+            Some(hit) => Ok(hit),
+            None => value::apply(&words.test, value, plan.rates(), plan.zone()),
+        },
+        (Check::Words(words), _) => value::apply(&words.test, value, plan.rates(), plan.zone()),
         (Check::Other(test), _) => value::apply(test, value, plan.rates(), plan.zone()),
     }
 }
@@ -528,6 +533,20 @@ impl AnyCheck {
             needles: needles.to_vec(),
             search: Search::new(needles.iter().map(|n| n.lower.as_str())),
         }
+    }
+}
+
+/// `contains any word [...]`: its test, for the plain reading, and a searcher
+/// for all its needles in one pass over ASCII text.
+#[derive(Clone)]
+pub(super) struct WordsCheck {
+    pub test: crate::plan::Test,
+    pub search: WordSearch,
+}
+
+impl std::fmt::Debug for WordsCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.test)
     }
 }
 

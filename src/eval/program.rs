@@ -14,10 +14,11 @@ use rustc_hash::FxHashSet;
 use serde_json::Value as Json;
 
 use super::bits;
-use super::code::{AnyCheck, Code, Failed, Frame, MEMOS, MoneyCheck};
+use super::code::{AnyCheck, Code, Failed, Frame, MEMOS, MoneyCheck, WordsCheck};
 use super::index::{Gate, Lead, RuleIndex};
 use super::keys::KeyTable;
 use super::listing::Listing;
+use super::search::WordSearch;
 use crate::json::Node;
 use crate::money::{Rates, conversions};
 use crate::plan::{CmpOp, Comparison, Cond, Derived, Operand, Plan, Test, Value};
@@ -59,6 +60,7 @@ pub(super) enum Check {
     Bool(bool),
     Money(Box<MoneyCheck>),
     Any(Box<AnyCheck>),
+    Words(Box<WordsCheck>),
     Other(Box<Test>),
 }
 
@@ -202,7 +204,7 @@ fn op_cost(op: &Op) -> usize {
         Op::Field(_, check) | Op::Derived(_, check) => match check {
             Check::Missing | Check::Text(_) | Check::Texts(_) | Check::Bool(_) => 1,
             Check::Money(_) => 3,
-            Check::Any(_) => 10,
+            Check::Any(_) | Check::Words(_) => 10,
             Check::Other(test) => test_cost(test),
         },
         Op::Compare(_) => 5,
@@ -409,6 +411,15 @@ fn check(test: &Test, rates: &Rates) -> Check {
             conversions(rates, money),
         ))),
         Test::ContainsAny(needles) => Check::Any(Box::new(AnyCheck::new(needles))),
+        Test::ContainsAnyWord(needles) => {
+            match WordSearch::new(needles.iter().map(|n| n.lower.as_str())) {
+                Some(search) => Check::Words(Box::new(WordsCheck {
+                    test: test.clone(),
+                    search,
+                })),
+                None => Check::Other(Box::new(test.clone())),
+            }
+        }
         other => Check::Other(Box::new(other.clone())),
     }
 }
