@@ -9,13 +9,15 @@
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
+use smallvec::SmallVec;
 
 use super::bits;
 use super::error::{EvalError, Fault};
 use super::keys::KeyTable;
 use super::listing::Listing;
+use super::program::KeywordCheck;
 use super::program::{Check, Op};
-use super::search::{Search, WordSearch};
+use super::search::{Hits, Keywords, Search, WordSearch};
 use super::value;
 use crate::json::{Node, View};
 use crate::money::Conversion;
@@ -169,6 +171,21 @@ impl Code {
                         true
                     }
                 },
+                Inst::Field(slot, Check::Keyword(keyword)) => {
+                    let value = frame.field(*slot);
+                    if value.is_none() {
+                        frame.readable(plan, *slot)?;
+                    }
+                    let shared = match value.map(Node::view) {
+                        Some(View::Str(text)) => frame.keyword(keyword, text),
+                        _ => None,
+                    };
+                    match shared {
+                        Some(hit) => hit,
+                        None => run_check(&keyword.own, value, plan)
+                            .map_err(|fault| failed(field_name(plan, *slot), *fault))?,
+                    }
+                }
                 Inst::Field(slot, check) => {
                     let value = frame.field(*slot);
                     if value.is_none() {
@@ -329,11 +346,20 @@ pub(super) struct Frame<'l, 'a, N> {
     values: u64,
     /// Any beyond, two bits each (decided, true), made when first needed.
     more: Vec<u64>,
+    keywords: &'l [Option<Keywords>],
+    /// Each keyword group's hits in this listing, searched when first needed
+    /// (`None` inside: the text is not ASCII).
+    hits: SmallVec<[Option<Option<Hits>>; 1]>,
 }
 
 impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
     /// `keys[d]` looks up derived field `d`'s keys.
-    pub(super) fn new(plan: &'l Plan, keys: &[KeyTable], listing: &'l Listing<'a, N>) -> Self {
+    pub(super) fn new(
+        plan: &'l Plan,
+        keys: &[KeyTable],
+        keywords: &'l [Option<Keywords>],
+        listing: &'l Listing<'a, N>,
+    ) -> Self {
         let derive = |index: usize| {
             let (Some(derived), Some(keys)) = (plan.derived().get(index), keys.get(index)) else {
                 return NONE;
@@ -352,7 +378,29 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
             known: 0,
             values: 0,
             more: Vec::new(),
+            keywords,
+            hits: SmallVec::new(),
         }
+    }
+
+    /// A keyword test on text: from its group's hits, searched once per
+    /// listing; `None` where the group cannot answer (text not ASCII).
+    fn keyword(&mut self, check: &KeywordCheck, text: &str) -> Option<bool> {
+        if self.hits.len() <= check.group {
+            self.hits.resize(check.group + 1, None);
+        }
+        let slot = self.hits.get_mut(check.group)?;
+        if slot.is_none() {
+            let search = self.keywords.get(check.group)?.as_ref()?;
+            *slot = Some(search.hits(text));
+        }
+        let hits = slot.as_ref()?.as_ref()?;
+        let bits = if check.words {
+            &hits.words
+        } else {
+            &hits.found
+        };
+        Some(bits::meet(bits, &check.mask))
     }
 
     /// Fails when slot `slot` is missing because its path went through a value
@@ -442,6 +490,7 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
     };
     match (check, value.view()) {
         (Check::Missing, _) => Ok(false),
+        (Check::Keyword(keyword), _) => run_check(&keyword.own, Some(value), plan),
         (Check::Text(text), View::Str(s)) => Ok(**text == *s),
         (Check::Texts(set), View::Str(s)) => Ok(set.contains(s)),
         (Check::Bool(b), View::Bool(v)) => Ok(*b == v),

@@ -18,7 +18,7 @@ use super::code::{AnyCheck, Code, Failed, Frame, MEMOS, MoneyCheck, WordsCheck};
 use super::index::{Gate, Lead, RuleIndex};
 use super::keys::KeyTable;
 use super::listing::Listing;
-use super::search::WordSearch;
+use super::search::{Keywords, WordSearch};
 use crate::json::Node;
 use crate::money::{Rates, conversions};
 use crate::plan::{CmpOp, Comparison, Cond, Derived, Operand, Plan, Test, Value};
@@ -32,6 +32,9 @@ pub(super) struct Program {
     index: RuleIndex,
     /// For each derived field, its `match`'s keys.
     keys: Vec<KeyTable>,
+    /// Per field with keyword tests, all their keywords, searched once
+    /// (`None` where they cannot be: those tests keep their own checks).
+    keywords: Vec<Option<Keywords>>,
 }
 
 /// A condition as a tree, specialised: what rules compile to before they become
@@ -61,7 +64,23 @@ pub(super) enum Check {
     Money(Box<MoneyCheck>),
     Any(Box<AnyCheck>),
     Words(Box<WordsCheck>),
+    /// A keyword test answered from its field's shared search.
+    Keyword(Box<KeywordCheck>),
     Other(Box<Test>),
+}
+
+/// A keyword test whose keywords are searched with all others on its field
+/// (see [`Keywords`]): `group` is the field's search, `ids` the test's
+/// keywords in it; the test's own check answers text that is not ASCII and
+/// values that are not text.
+#[derive(Debug, Clone)]
+pub(super) struct KeywordCheck {
+    pub group: usize,
+    /// The test's keywords as bits over its group's (while gathering, their
+    /// ids: [`settle`] turns them into bits once the group's size is known).
+    pub mask: Box<[u64]>,
+    pub words: bool,
+    pub own: Check,
 }
 
 impl Program {
@@ -96,14 +115,23 @@ impl Program {
             })
             .collect();
         let values: Vec<usize> = plan.derived().iter().map(|d| d.values.len()).collect();
-        let with_answered: Vec<(Op, usize)> = rules
+        let mut with_answered: Vec<(Op, usize)> = rules
             .into_iter()
             .map(|op| {
                 let answered = answered(&op, &memos);
                 (op, answered)
             })
             .collect();
+        let mut memos = memos;
+        let mut gather = KeywordGather::default();
+        for (op, _) in &mut with_answered {
+            gather.op(op);
+        }
+        for op in &mut memos {
+            gather.op(op);
+        }
         Program {
+            keywords: gather.finish(&mut with_answered, &mut memos),
             code: Code::new(&with_answered, &memos),
             index: RuleIndex::new(leads, &values),
             keys: plan
@@ -133,11 +161,11 @@ impl Program {
     }
 
     pub(super) fn frame<'l, 'a, N: Node>(
-        &self,
+        &'l self,
         plan: &'l Plan,
         listing: &'l Listing<'a, N>,
     ) -> Frame<'l, 'a, N> {
-        Frame::new(plan, &self.keys, listing)
+        Frame::new(plan, &self.keys, &self.keywords, listing)
     }
 }
 
@@ -205,6 +233,7 @@ fn op_cost(op: &Op) -> usize {
             Check::Missing | Check::Text(_) | Check::Texts(_) | Check::Bool(_) => 1,
             Check::Money(_) => 3,
             Check::Any(_) | Check::Words(_) => 10,
+            Check::Keyword(_) => 2,
             Check::Other(test) => test_cost(test),
         },
         Op::Compare(_) => 5,
@@ -411,16 +440,21 @@ fn check(test: &Test, rates: &Rates) -> Check {
             conversions(rates, money),
         ))),
         Test::ContainsAny(needles) => Check::Any(Box::new(AnyCheck::new(needles))),
-        Test::ContainsAnyWord(needles) => {
-            match WordSearch::new(needles.iter().map(|n| n.lower.as_str())) {
-                Some(search) => Check::Words(Box::new(WordsCheck {
-                    test: test.clone(),
-                    search,
-                })),
-                None => Check::Other(Box::new(test.clone())),
-            }
-        }
+        Test::ContainsWord(needle) => words(test, std::slice::from_ref(needle)),
+        Test::ContainsAnyWord(needles) => words(test, needles),
         other => Check::Other(Box::new(other.clone())),
+    }
+}
+
+/// `contains word` and `contains any word`: one pass for all the needles over
+/// ASCII text, the test itself for the rest.
+fn words(test: &Test, needles: &[crate::plan::Needle]) -> Check {
+    match WordSearch::new(needles.iter().map(|n| n.lower.as_str())) {
+        Some(search) => Check::Words(Box::new(WordsCheck {
+            test: test.clone(),
+            search,
+        })),
+        None => Check::Other(Box::new(test.clone())),
     }
 }
 
@@ -445,5 +479,113 @@ fn derived_op(derived: &Derived, index: usize, test: &Test, rates: &Rates) -> Op
             Op::DerivedIn(index, holds(&|v| set.texts.contains(v)).into())
         }
         other => Op::Derived(index, check(other, rates)),
+    }
+}
+
+/// Gathers the keywords of every keyword test, by field, and then points each
+/// test at its field's shared search.
+#[derive(Default)]
+struct KeywordGather {
+    /// Per field slot: its group.
+    groups: HashMap<usize, Group>,
+}
+
+/// One field's keywords, lower-cased, in the order met, and their ids.
+struct Group {
+    index: usize,
+    keywords: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl KeywordGather {
+    fn op(&mut self, op: &mut Op) {
+        match op {
+            Op::And(items) | Op::Or(items) => items.iter_mut().for_each(|i| self.op(i)),
+            Op::Not(inner) => self.op(inner),
+            Op::Field(slot, check) => {
+                let (needles, words) = match check {
+                    Check::Any(any) => (any.needles.as_slice(), false),
+                    Check::Words(w) => match &w.test {
+                        Test::ContainsWord(n) => (std::slice::from_ref(n), true),
+                        Test::ContainsAnyWord(n) => (n.as_slice(), true),
+                        _ => return,
+                    },
+                    _ => return,
+                };
+                let next = self.groups.len();
+                let Group {
+                    index: group,
+                    keywords,
+                    ids,
+                } = self.groups.entry(*slot).or_insert_with(|| Group {
+                    index: next,
+                    keywords: Vec::new(),
+                    ids: HashMap::new(),
+                });
+                let ids: Vec<u32> = needles
+                    .iter()
+                    .map(|n| {
+                        let lower = n.lower.to_ascii_lowercase();
+                        let fresh = u32::try_from(keywords.len()).unwrap_or(u32::MAX);
+                        *ids.entry(lower.clone()).or_insert_with(|| {
+                            keywords.push(lower);
+                            fresh
+                        })
+                    })
+                    .collect();
+                let own = std::mem::replace(check, Check::Missing);
+                *check = Check::Keyword(Box::new(KeywordCheck {
+                    group: *group,
+                    mask: ids.iter().map(|i| u64::from(*i)).collect(),
+                    words,
+                    own,
+                }));
+            }
+            Op::True | Op::Memo(_) | Op::DerivedIn(..) | Op::Derived(..) | Op::Compare(_) => {}
+        }
+    }
+
+    /// The searches, by group; a field whose keywords cannot be searched
+    /// together (one is not ASCII) has its tests keep their own checks.
+    fn finish(self, rules: &mut [(Op, usize)], memos: &mut [Op]) -> Vec<Option<Keywords>> {
+        let mut groups: Vec<(usize, Vec<String>)> = self
+            .groups
+            .into_values()
+            .map(|g| (g.index, g.keywords))
+            .collect();
+        groups.sort_by_key(|(g, _)| *g);
+        let searches: Vec<Option<Keywords>> =
+            groups.iter().map(|(_, k)| Keywords::new(k)).collect();
+        let broken: Vec<bool> = searches.iter().map(Option::is_none).collect();
+        let sizes: Vec<usize> = groups.iter().map(|(_, k)| k.len().div_ceil(64)).collect();
+        for op in rules.iter_mut().map(|(op, _)| op).chain(memos.iter_mut()) {
+            settle(op, &broken, &sizes);
+        }
+        searches
+    }
+}
+
+/// Turns each keyword test's ids into bits over its group, and puts back the
+/// own check of those whose group has no search.
+fn settle(op: &mut Op, broken: &[bool], sizes: &[usize]) {
+    match op {
+        Op::And(items) | Op::Or(items) => items.iter_mut().for_each(|i| settle(i, broken, sizes)),
+        Op::Not(inner) => settle(inner, broken, sizes),
+        Op::Field(_, check) => {
+            let Check::Keyword(k) = check else {
+                return;
+            };
+            if broken.get(k.group).copied().unwrap_or(true) {
+                let own = std::mem::replace(&mut k.own, Check::Missing);
+                *check = own;
+                return;
+            }
+            let mut mask = vec![0u64; sizes.get(k.group).copied().unwrap_or(0)];
+            for id in k.mask.iter() {
+                super::bits::set(&mut mask, usize::try_from(*id).unwrap_or(usize::MAX));
+            }
+            k.mask = mask.into();
+        }
+        _ => {}
     }
 }

@@ -197,6 +197,9 @@ mod tests {
 /// a time).
 #[derive(Clone)]
 pub struct WordSearch {
+    /// Whether any needle occurs at all, in one SIMD pass: most titles hold
+    /// none, and are answered by it alone.
+    any: Search,
     automaton: AhoCorasick,
     /// Per needle: whether it begins and ends with a letter or digit.
     edges: Vec<(bool, bool)>,
@@ -217,18 +220,24 @@ impl WordSearch {
                 (alnum(b.first()), alnum(b.last()))
             })
             .collect();
+        let any = Search::new(lower.iter().map(String::as_str))?;
         let automaton = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&lower)
             .ok()?;
-        Some(WordSearch { automaton, edges })
+        Some(WordSearch {
+            any,
+            automaton,
+            edges,
+        })
     }
 
     /// Whether ASCII `text` holds any needle as a word; `None` when the text is
     /// not ASCII (Unicode's letters are the plain reading's to judge).
     pub fn find_in(&self, text: &str) -> Option<bool> {
-        if !text.is_ascii() {
-            return None;
+        if !self.any.find_in(text)? {
+            return Some(false);
         }
         let bytes = text.as_bytes();
         let word = |at: Option<&u8>| at.is_some_and(u8::is_ascii_alphanumeric);
@@ -244,5 +253,83 @@ impl WordSearch {
             let joined_after = ends && word(bytes.get(m.end()));
             !joined_before && !joined_after
         }))
+    }
+}
+
+/// Every keyword of every `contains any`, `contains word` and `contains any
+/// word` test on one field, searched together: one pass over the listing's
+/// text finds which keywords occur, and which occur as words, and each test
+/// then looks at its own keywords' bits. Rules repeat keyword lists and read
+/// the same title; searching it once per listing instead of once per test is
+/// what keeps many keyword rules cheap.
+#[derive(Clone)]
+pub struct Keywords {
+    /// A DFA: one pass over the text, overlapping matches included.
+    automaton: AhoCorasick,
+    /// Per keyword: whether it begins and ends with a letter or digit.
+    edges: Vec<(bool, bool)>,
+}
+
+/// The keywords are what matter; the automata are built from them.
+impl std::fmt::Debug for Keywords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Keywords({})", self.edges.len())
+    }
+}
+
+/// Which keywords a text holds (`found`) and holds as words (`words`), by id.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    pub found: smallvec::SmallVec<[u64; 16]>,
+    pub words: smallvec::SmallVec<[u64; 16]>,
+}
+
+impl Keywords {
+    /// `None` when a keyword is not ASCII or empty (those tests keep their
+    /// own search).
+    pub fn new(keywords: &[String]) -> Option<Keywords> {
+        if !keywords.iter().all(|k| k.is_ascii() && !k.is_empty()) {
+            return None;
+        }
+        let edges = keywords
+            .iter()
+            .map(|k| {
+                let b = k.as_bytes();
+                let alnum = |c: Option<&u8>| c.is_some_and(u8::is_ascii_alphanumeric);
+                (alnum(b.first()), alnum(b.last()))
+            })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(keywords)
+            .ok()?;
+        Some(Keywords { automaton, edges })
+    }
+
+    /// The keywords ASCII `text` holds; `None` when it is not ASCII (the
+    /// tests then read it themselves, with Unicode's case and letters).
+    pub fn hits(&self, text: &str) -> Option<Hits> {
+        let words = self.edges.len().div_ceil(64);
+        let mut hits = Hits {
+            found: smallvec::smallvec![0; words],
+            words: smallvec::smallvec![0; words],
+        };
+        if !text.is_ascii() {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let alnum = |at: Option<&u8>| at.is_some_and(u8::is_ascii_alphanumeric);
+        for m in self.automaton.try_find_overlapping_iter(text).ok()? {
+            let id = m.pattern().as_usize();
+            let (starts, ends) = self.edges.get(id).copied().unwrap_or_default();
+            super::bits::set(&mut hits.found, id);
+            let joined_before = starts && m.start() > 0 && alnum(bytes.get(m.start() - 1));
+            let joined_after = ends && alnum(bytes.get(m.end()));
+            if !joined_before && !joined_after {
+                super::bits::set(&mut hits.words, id);
+            }
+        }
+        Some(hits)
     }
 }
