@@ -190,47 +190,23 @@ mod tests {
     }
 }
 
-/// `contains any word [...]` over ASCII text: every occurrence of every
-/// needle, overlapping ones included, found in one pass by an Aho-Corasick
-/// automaton; an occurrence counts where no letter or digit touches a needle's
-/// alphanumeric end (as [`super::value::contains_word`] reads it, one needle at
-/// a time).
+/// `contains any word [...]` over ASCII text, for a test its field's shared
+/// [`Keywords`] does not answer (one on a derived value): a SIMD pass says
+/// whether any needle occurs at all, and only then are its occurrences judged
+/// as words.
 #[derive(Clone)]
 pub struct WordSearch {
-    /// Whether any needle occurs at all, in one SIMD pass: most titles hold
-    /// none, and are answered by it alone.
     any: Search,
-    automaton: AhoCorasick,
-    /// Per needle: whether it begins and ends with a letter or digit.
-    edges: Vec<(bool, bool)>,
+    words: Keywords,
 }
 
 impl WordSearch {
-    /// `None` when a needle is not ASCII (or the automaton cannot be built).
+    /// `None` when a needle is not ASCII or empty (or the automata cannot be built).
     pub fn new<'n>(needles: impl Iterator<Item = &'n str> + Clone) -> Option<WordSearch> {
         let lower: Vec<String> = needles.map(str::to_ascii_lowercase).collect();
-        if !lower.iter().all(|n| n.is_ascii() && !n.is_empty()) {
-            return None;
-        }
-        let edges = lower
-            .iter()
-            .map(|n| {
-                let b = n.as_bytes();
-                let alnum = |c: Option<&u8>| c.is_some_and(u8::is_ascii_alphanumeric);
-                (alnum(b.first()), alnum(b.last()))
-            })
-            .collect();
+        let words = Keywords::new(&lower)?;
         let any = Search::new(lower.iter().map(String::as_str))?;
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&lower)
-            .ok()?;
-        Some(WordSearch {
-            any,
-            automaton,
-            edges,
-        })
+        Some(WordSearch { any, words })
     }
 
     /// Whether ASCII `text` holds any needle as a word; `None` when the text is
@@ -239,20 +215,8 @@ impl WordSearch {
         if !self.any.find_in(text)? {
             return Some(false);
         }
-        let bytes = text.as_bytes();
-        let word = |at: Option<&u8>| at.is_some_and(u8::is_ascii_alphanumeric);
-        // Built with the standard match kind, so overlapping search is there.
-        let mut found = self.automaton.try_find_overlapping_iter(text).ok()?;
-        Some(found.any(|m| {
-            let (starts, ends) = self
-                .edges
-                .get(m.pattern().as_usize())
-                .copied()
-                .unwrap_or_default();
-            let joined_before = starts && m.start() > 0 && word(bytes.get(m.start() - 1));
-            let joined_after = ends && word(bytes.get(m.end()));
-            !joined_before && !joined_after
-        }))
+        let hits = self.words.hits(text)?;
+        Some(hits.words.iter().any(|w| *w != 0))
     }
 }
 

@@ -666,6 +666,7 @@ const DERIVED_TESTS: &[&str] = &[
     "cluster == unmapped",
     "cluster starts with \"b\"",
     "cluster contains \"ion\"",
+    "cluster contains any word [\"care\", \"fashion\"]",
     "cl_strict is missing",
     "cl_strict is present",
     "cl_strict == fashion",
