@@ -400,7 +400,12 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
         } else {
             &hits.found
         };
-        Some(bits::meet(bits, &check.mask))
+        Some(
+            check
+                .mask
+                .iter()
+                .any(|(word, mask)| bits.get(*word as usize).is_some_and(|b| b & mask != 0)),
+        )
     }
 
     /// Fails when slot `slot` is missing because its path went through a value

@@ -76,9 +76,9 @@ pub(super) enum Check {
 #[derive(Debug, Clone)]
 pub(super) struct KeywordCheck {
     pub group: usize,
-    /// The test's keywords as bits over its group's (while gathering, their
-    /// ids: [`settle`] turns them into bits once the group's size is known).
-    pub mask: Box<[u64]>,
+    /// The test's keywords as bits over its group's, by the words that hold
+    /// any (a test's keywords are numbered together, so one or two words).
+    pub mask: Box<[(u32, u64)]>,
     pub words: bool,
     pub own: Check,
 }
@@ -536,7 +536,7 @@ impl KeywordGather {
                 let own = std::mem::replace(check, Check::Missing);
                 *check = Check::Keyword(Box::new(KeywordCheck {
                     group: *group,
-                    mask: ids.iter().map(|i| u64::from(*i)).collect(),
+                    mask: sparse_bits(&ids),
                     words,
                     own,
                 }));
@@ -557,35 +557,42 @@ impl KeywordGather {
         let searches: Vec<Option<Keywords>> =
             groups.iter().map(|(_, k)| Keywords::new(k)).collect();
         let broken: Vec<bool> = searches.iter().map(Option::is_none).collect();
-        let sizes: Vec<usize> = groups.iter().map(|(_, k)| k.len().div_ceil(64)).collect();
-        for op in rules.iter_mut().map(|(op, _)| op).chain(memos.iter_mut()) {
-            settle(op, &broken, &sizes);
+        if broken.contains(&true) {
+            for op in rules.iter_mut().map(|(op, _)| op).chain(memos.iter_mut()) {
+                restore(op, &broken);
+            }
         }
         searches
     }
 }
 
-/// Turns each keyword test's ids into bits over its group, and puts back the
-/// own check of those whose group has no search.
-fn settle(op: &mut Op, broken: &[bool], sizes: &[usize]) {
+/// Puts back the own check of keyword tests whose group has no search.
+fn restore(op: &mut Op, broken: &[bool]) {
     match op {
-        Op::And(items) | Op::Or(items) => items.iter_mut().for_each(|i| settle(i, broken, sizes)),
-        Op::Not(inner) => settle(inner, broken, sizes),
+        Op::And(items) | Op::Or(items) => items.iter_mut().for_each(|i| restore(i, broken)),
+        Op::Not(inner) => restore(inner, broken),
         Op::Field(_, check) => {
-            let Check::Keyword(k) = check else {
-                return;
-            };
-            if broken.get(k.group).copied().unwrap_or(true) {
+            if let Check::Keyword(k) = check
+                && broken.get(k.group).copied().unwrap_or(true)
+            {
                 let own = std::mem::replace(&mut k.own, Check::Missing);
                 *check = own;
-                return;
             }
-            let mut mask = vec![0u64; sizes.get(k.group).copied().unwrap_or(0)];
-            for id in k.mask.iter() {
-                super::bits::set(&mut mask, usize::try_from(*id).unwrap_or(usize::MAX));
-            }
-            k.mask = mask.into();
         }
         _ => {}
     }
+}
+
+/// Keyword ids as `(word, bits)` pairs, each word once, in order.
+fn sparse_bits(ids: &[u32]) -> Box<[(u32, u64)]> {
+    let mut words: Vec<(u32, u64)> = Vec::new();
+    for id in ids {
+        let (word, bit) = (id / 64, 1u64 << (id % 64));
+        match words.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, bits)) => *bits |= bit,
+            None => words.push((word, bit)),
+        }
+    }
+    words.sort_unstable();
+    words.into()
 }
