@@ -194,21 +194,7 @@ fn phrase(rule: Rule) -> &'static str {
             CONDITION
         }
         Rule::comparison => CONDITION,
-        Rule::compare
-        | Rule::cmp_op
-        | Rule::in_test
-        | Rule::not_in
-        | Rule::is_missing
-        | Rule::is_present
-        | Rule::contains_any
-        | Rule::contains_any_word
-        | Rule::contains
-        | Rule::contains_word
-        | Rule::starts_with
-        | Rule::starts_with_any
-        | Rule::ends_with
-        | Rule::ends_with_any
-        | Rule::matches => TEST,
+        rule if is_test(rule) => TEST,
         Rule::unless => "`unless`",
         Rule::because => "`because`",
         Rule::effective => "`effective`",
@@ -246,6 +232,28 @@ fn phrase(rule: Rule) -> &'static str {
         }
         other => keyword(other).map_or("something else", keyword_phrase),
     }
+}
+
+/// The grammar's tests (`test` in `grammar/akar.pest`) and their parts.
+fn is_test(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::compare
+            | Rule::cmp_op
+            | Rule::in_test
+            | Rule::not_in
+            | Rule::is_missing
+            | Rule::is_present
+            | Rule::contains_any
+            | Rule::contains_any_word
+            | Rule::contains
+            | Rule::contains_word
+            | Rule::starts_with
+            | Rule::starts_with_any
+            | Rule::ends_with
+            | Rule::ends_with_any
+            | Rule::matches
+    )
 }
 
 fn is_item_start(rule: Rule) -> bool {
@@ -342,21 +350,7 @@ fn words_of(rule: Rule) -> &'static [&'static str] {
             super::keywords::ACTIONS
         }
         Rule::header_field => &["title", "source"],
-        Rule::compare
-        | Rule::cmp_op
-        | Rule::in_test
-        | Rule::not_in
-        | Rule::is_missing
-        | Rule::is_present
-        | Rule::contains_any
-        | Rule::contains_any_word
-        | Rule::contains
-        | Rule::contains_word
-        | Rule::starts_with
-        | Rule::starts_with_any
-        | Rule::ends_with
-        | Rule::ends_with_any
-        | Rule::matches => &["in", "not", "is", "contains", "starts", "ends", "matches"],
+        rule if is_test(rule) => &["in", "not", "is", "contains", "starts", "ends", "matches"],
         Rule::unless => &["unless"],
         Rule::because => &["because"],
         Rule::effective => &["effective"],
