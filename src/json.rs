@@ -15,10 +15,35 @@ use serde_json::{Number, Value as Json};
 pub enum View<'n, N> {
     Null,
     Bool(bool),
-    Number(&'n Number),
+    Number(Num<'n>),
     Str(&'n str),
     Array(&'n [N]),
     Object,
+}
+
+/// A number as it was read: a plain integer, read once, or the number's text
+/// (exact, however long).
+#[derive(Debug, Clone, Copy)]
+pub enum Num<'n> {
+    Int(i64),
+    Text(&'n Number),
+}
+
+impl Num<'_> {
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Num::Int(n) => Some(n),
+            Num::Text(n) => n.as_i64(),
+        }
+    }
+
+    /// The exact value, if a decimal holds it.
+    pub fn decimal(self) -> Option<Decimal> {
+        match self {
+            Num::Int(n) => Some(Decimal::from(n)),
+            Num::Text(n) => number(n),
+        }
+    }
 }
 
 /// A JSON-like value the evaluator can test.
@@ -35,7 +60,7 @@ impl Node for Json {
         match self {
             Json::Null => View::Null,
             Json::Bool(b) => View::Bool(*b),
-            Json::Number(n) => View::Number(n),
+            Json::Number(n) => View::Number(Num::Text(n)),
             Json::String(s) => View::Str(s),
             Json::Array(items) => View::Array(items),
             Json::Object(_) => View::Object,
@@ -57,6 +82,9 @@ impl Node for Json {
 pub enum Val<'a> {
     Null,
     Bool(bool),
+    /// A plain integer (no sign but `-`, no fraction or exponent), read once
+    /// rather than at every test.
+    Int(i64),
     Number(Number),
     Str(Cow<'a, str>),
     Array(Vec<Val<'a>>),
@@ -68,7 +96,8 @@ impl Node for Val<'_> {
         match self {
             Val::Null => View::Null,
             Val::Bool(b) => View::Bool(*b),
-            Val::Number(n) => View::Number(n),
+            Val::Int(n) => View::Number(Num::Int(*n)),
+            Val::Number(n) => View::Number(Num::Text(n)),
             Val::Str(s) => View::Str(s),
             Val::Array(items) => View::Array(items),
             Val::Object(_) => View::Object,
@@ -86,6 +115,7 @@ impl Node for Val<'_> {
         match self {
             Val::Null => "null".into(),
             Val::Bool(b) => b.to_string(),
+            Val::Int(n) => n.to_string(),
             Val::Number(n) => n.to_string(),
             Val::Str(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
             Val::Array(items) => format!(
@@ -135,10 +165,10 @@ impl<'de> Visitor<'de> for ValVisitor {
         Ok(Val::Bool(b))
     }
     fn visit_i64<E>(self, n: i64) -> Result<Val<'de>, E> {
-        Ok(Val::Number(n.into()))
+        Ok(Val::Int(n))
     }
     fn visit_u64<E>(self, n: u64) -> Result<Val<'de>, E> {
-        Ok(Val::Number(n.into()))
+        Ok(i64::try_from(n).map_or_else(|_| Val::Number(n.into()), Val::Int))
     }
     fn visit_f64<E>(self, n: f64) -> Result<Val<'de>, E> {
         Ok(Number::from_f64(n).map_or(Val::Null, Val::Number))
@@ -165,7 +195,14 @@ impl<'de> Visitor<'de> for ValVisitor {
         let mut fields = Vec::new();
         while let Some(key) = map.next_key_seed(KeyText)? {
             if fields.is_empty() && key == NUMBER_TOKEN {
-                return number_value(&mut map).map(Val::Number);
+                let text = map.next_value_seed(KeyText)?;
+                return match plain_int(&text) {
+                    Some(n) => Ok(Val::Int(n)),
+                    None => text
+                        .parse::<Number>()
+                        .map(Val::Number)
+                        .map_err(serde::de::Error::custom),
+                };
             }
             fields.push((key, map.next_value()?));
         }
@@ -177,10 +214,16 @@ impl<'de> Visitor<'de> for ValVisitor {
 /// number's text) hands a number to a visitor, as a map of one entry.
 pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-/// The number after [`NUMBER_TOKEN`], its text as written.
-pub(crate) fn number_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Number, A::Error> {
-    let text = map.next_value_seed(KeyText)?;
-    text.parse::<Number>().map_err(serde::de::Error::custom)
+/// The integer a number's text is, where writing it back gives the same text
+/// (`-0` and `1e3` stay text).
+fn plain_int(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = !digits.is_empty()
+        && digits.len() <= 18
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    plain.then(|| text.parse().ok()).flatten()
 }
 
 /// An object key, borrowed where it can be.
@@ -329,6 +372,31 @@ mod tests {
     fn exact(text: &str) -> Option<String> {
         let n: serde_json::Number = text.parse().unwrap();
         number(&n).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn plain_integers_are_read_once_and_write_back_as_written() {
+        for (text, int) in [
+            ("0", Some(0)),
+            ("12", Some(12)),
+            ("-12", Some(-12)),
+            ("123456789012345678", Some(123_456_789_012_345_678)),
+            ("1234567890123456789", None),
+            ("-0", None),
+            ("1e3", None),
+            ("1.0", None),
+        ] {
+            assert_eq!(super::plain_int("007"), None);
+            assert_eq!(super::plain_int(text), int, "{text}");
+            if int.is_none() {
+                continue;
+            }
+            let object = format!("{{\"n\":{text}}}");
+            let read: Val = serde_json::from_str(&object).unwrap();
+            let read = read.get("n").unwrap().clone();
+            assert_eq!(read.to_json(), text);
+            assert!(matches!(read, Val::Int(_)), "{text}");
+        }
     }
 
     #[test]

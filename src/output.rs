@@ -311,17 +311,46 @@ pub fn table_header() -> String {
 /// reason quoted once up front: the same bytes as serialising an [`Outcome`],
 /// without building one per listing.
 pub struct JsonWriter {
-    labels: Vec<String>,
-    reasons: Vec<String>,
+    /// Every label and reason, quoted, one after another: a listing that
+    /// thousands of rules match copies from one block rather than from a
+    /// string of its own per rule, a cache miss each.
+    text: Vec<u8>,
+    labels: Vec<(usize, usize)>,
+    reasons: Vec<(usize, usize)>,
 }
 
 impl JsonWriter {
     pub fn new(plan: &Plan) -> Self {
-        let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-        JsonWriter {
-            labels: plan.rules().iter().map(|r| quote(&r.label)).collect(),
-            reasons: plan.rules().iter().map(|r| quote(r.reason())).collect(),
+        let mut text = Vec::new();
+        let mut quote = |s: &str| {
+            let start = text.len();
+            if serde_json::to_writer(&mut text, s).is_err() {
+                text.truncate(start);
+                text.extend_from_slice(b"\"\"");
+            }
+            (start, text.len())
+        };
+        let mut labels = Vec::with_capacity(plan.rules().len());
+        let mut reasons = Vec::with_capacity(plan.rules().len());
+        for rule in plan.rules() {
+            labels.push(quote(&rule.label));
+            reasons.push(quote(rule.reason()));
         }
+        JsonWriter {
+            text,
+            labels,
+            reasons,
+        }
+    }
+
+    fn label(&self, rule: usize) -> Option<&[u8]> {
+        let (start, end) = *self.labels.get(rule)?;
+        self.text.get(start..end)
+    }
+
+    fn reason(&self, rule: usize) -> Option<&[u8]> {
+        let (start, end) = *self.reasons.get(rule)?;
+        self.text.get(start..end)
     }
 
     pub fn write<N: Node>(
@@ -342,9 +371,9 @@ impl JsonWriter {
                 out.extend_from_slice(b",\"decision\":\"");
                 out.extend_from_slice(decision.action.as_str().as_bytes());
                 out.extend_from_slice(b"\",\"rules\":");
-                self.list(out, &self.labels, &decision.rules);
+                self.list(out, &decision.rules, |rule| self.label(rule));
                 out.extend_from_slice(b",\"reasons\":");
-                self.list(out, &self.reasons, &decision.rules);
+                self.list(out, &decision.rules, |rule| self.reason(rule));
                 if !decision.suppressed.is_empty() {
                     self.suppressed(out, &decision.suppressed);
                 }
@@ -363,14 +392,14 @@ impl JsonWriter {
     fn suppressed(&self, out: &mut Vec<u8>, suppressed: &[(usize, usize)]) {
         let known = suppressed
             .iter()
-            .filter_map(|(rule, by)| Some((self.labels.get(*rule)?, self.labels.get(*by)?)));
+            .filter_map(|(rule, by)| Some((self.label(*rule)?, self.label(*by)?)));
         pairs(out, b",\"suppressed\":[", b"{\"rule\":", b",\"by\":", known);
     }
 
     fn notices(&self, out: &mut Vec<u8>, notices: &[usize]) {
         let known = notices
             .iter()
-            .filter_map(|i| Some((self.labels.get(*i)?, self.reasons.get(*i)?)));
+            .filter_map(|i| Some((self.label(*i)?, self.reason(*i)?)));
         pairs(
             out,
             b",\"notices\":[",
@@ -380,14 +409,19 @@ impl JsonWriter {
         );
     }
 
-    fn list(&self, out: &mut Vec<u8>, quoted: &[String], rules: &[usize]) {
+    fn list<'t>(
+        &'t self,
+        out: &mut Vec<u8>,
+        rules: &[usize],
+        quoted: impl Fn(usize) -> Option<&'t [u8]>,
+    ) {
         out.push(b'[');
         for (n, rule) in rules.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            if let Some(text) = quoted.get(*rule) {
-                out.extend_from_slice(text.as_bytes());
+            if let Some(text) = quoted(*rule) {
+                out.extend_from_slice(text);
             }
         }
         out.push(b']');
@@ -400,7 +434,7 @@ fn pairs<'q>(
     key: &[u8],
     first: &[u8],
     second: &[u8],
-    items: impl Iterator<Item = (&'q String, &'q String)>,
+    items: impl Iterator<Item = (&'q [u8], &'q [u8])>,
 ) {
     out.extend_from_slice(key);
     for (n, (a, b)) in items.enumerate() {
@@ -408,9 +442,9 @@ fn pairs<'q>(
             out.push(b',');
         }
         out.extend_from_slice(first);
-        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(a);
         out.extend_from_slice(second);
-        out.extend_from_slice(b.as_bytes());
+        out.extend_from_slice(b);
         out.push(b'}');
     }
     out.push(b']');

@@ -335,6 +335,29 @@ fn prefix_paths_escaped_keys_and_repeated_leaf_keys_are_read_alike() {
 }
 
 #[test]
+fn fast_and_plain_paths_agree_on_generated_policies_of_thousands_of_rules() {
+    // The scaling benchmark's policies (`akar generate --policy`): rules gated by
+    // text equality and sets on any field, `is missing`, the subjects `import`
+    // and `domestic`, keyword lists across rules, money, numbers and dates read
+    // once per listing. The index lets a listing walk only the rules its values
+    // can satisfy; over scrambled records (every kind of value in every field)
+    // and realistic ones, the decisions must be those of walking every rule.
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalogue = generated::records(17, 600);
+    catalogue.push_str(&akar::synth::catalogue(19, 600));
+    for (shape, name) in [
+        (akar::synth::Shape::Gated, "gated"),
+        (akar::synth::Shape::Mixed, "mixed"),
+    ] {
+        let path = dir.path().join(format!("{name}.policy"));
+        std::fs::write(&path, akar::synth::policy(shape, 1_200, 7)).unwrap();
+        let path = path.to_str().unwrap();
+        assert_eq!(plan_of_path(path).rules().len(), 1_200);
+        assert_eq!(agree(path, &catalogue, &DATES), 4_800, "{name}");
+    }
+}
+
+#[test]
 fn a_wrong_type_in_the_first_test_of_a_rule_is_an_error_not_a_skipped_rule() {
     // The rule index may skip a rule by its first test; a value of the wrong type
     // there must still make the decision `error`, naming the field.

@@ -6,6 +6,7 @@
 //! cargo bench --bench throughput -- --eval  # evaluation alone, nothing else;
 //!                                           # `--eval four` or `--eval policies`: one set
 //! cargo bench --bench throughput -- --diff  # akar diff against akar eval, alternated
+//! cargo bench --bench throughput -- --scale # the scaling table alone
 //! ```
 //!
 //! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
@@ -54,6 +55,9 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--diff") {
         return review_loop_alone(runs, &dir, &large_file, cores);
+    }
+    if std::env::args().any(|a| a == "--scale") {
+        return scaling(runs, &dir, cores);
     }
     println!(
         "akar throughput benchmark: {large} listings (~{} bytes each), {runs} runs, median; {cores} cores\n",
@@ -131,6 +135,9 @@ fn main() {
     );
     println!();
     evaluation_alone(runs, &large_file);
+    println!();
+    scaling(runs, &dir, cores);
+    println!();
     let small_rss = akar_eval("policies", &small_file, None).1;
     let large_rss = akar_eval("policies", &large_file, None).1;
     println!(
@@ -157,6 +164,69 @@ fn evaluation_alone(runs: usize, listings: &Path) {
         }
         let ns = median(runs, || eval_alone(policy, listings));
         println!("evaluation alone, {name}: {ns:.0} ns per listing");
+    }
+}
+
+/// Listings in the scaling table's catalogue, and its seed (the issue's).
+const SCALE_LISTINGS: u64 = 200_000;
+const SCALE_SEED: u64 = 7;
+
+/// Generated policies of 40, 400 and 4,000 rules of the gated and the mixed
+/// shape (`akar generate --policy`), beside the four rules and `policies/`: the
+/// cost of more rules. Each row also gives evaluation alone, and the bytes
+/// written, since many rules firing make long records.
+fn scaling(runs: usize, dir: &Path, cores: usize) {
+    let path = dir.join(format!("synthetic-{SCALE_SEED}-{SCALE_LISTINGS}.ndjson"));
+    if !path.exists() {
+        let mut out = BufWriter::new(File::create(&path).unwrap());
+        let mut line = String::new();
+        for n in 1..=SCALE_LISTINGS {
+            line.clear();
+            akar::synth::listing(SCALE_SEED, n, &mut line);
+            out.write_all(line.as_bytes()).unwrap();
+        }
+        out.flush().unwrap();
+    }
+    println!(
+        "scaling: {SCALE_LISTINGS} listings (seed {SCALE_SEED}), {runs} runs, median; {cores} cores\n"
+    );
+    println!(
+        "| policy | rules | 1 thread, listings/s | vs 40 of its shape | {cores} threads, listings/s | evaluation alone, ns/listing | output, bytes/listing |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut policies: Vec<(String, String, usize)> = vec![
+        ("four rules".into(), "benches/four-rules.policy".into(), 4),
+        (
+            "policies/".into(),
+            "policies".into(),
+            plan("policies").rules().len(),
+        ),
+    ];
+    for (shape, name) in [
+        (akar::synth::Shape::Gated, "gated"),
+        (akar::synth::Shape::Mixed, "mixed"),
+    ] {
+        for rules in [40, 400, 4000] {
+            let file = dir.join(format!("{name}-{rules}.policy"));
+            std::fs::write(&file, akar::synth::policy(shape, rules, SCALE_SEED)).unwrap();
+            policies.push((name.into(), file.display().to_string(), rules));
+        }
+    }
+    let mut forty = 0.0;
+    for (name, policy, rules) in &policies {
+        let one = median(runs, || akar_eval(policy, &path, Some(1)).0);
+        let all = median(runs, || akar_eval(policy, &path, None).0);
+        let bytes = size(&output_dir().join("akar.out")) / SCALE_LISTINGS;
+        let ns = median(runs, || eval_alone(policy, &path));
+        if *rules == 40 {
+            forty = one;
+        }
+        let versus = if name == "gated" || name == "mixed" {
+            format!("{:.0}%", 100.0 * one / forty)
+        } else {
+            String::new()
+        };
+        println!("| {name} | {rules} | {one:.0} | {versus} | {all:.0} | {ns:.0} | {bytes} |");
     }
 }
 

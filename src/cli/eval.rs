@@ -195,7 +195,14 @@ struct Emit<'p> {
     plan: &'p Plan,
     format: OutputFormat,
     json: JsonWriter,
+    /// Output buffers written out, kept for the next tasks: where many rules
+    /// fire, records are kilobytes long, and a new buffer per task would be
+    /// grown (copied) and faulted into memory again every time.
+    spare: std::sync::Mutex<Vec<Vec<u8>>>,
 }
+
+/// Spare buffers kept at most: a few chunks' worth of tasks.
+const SPARE: usize = 1024;
 
 impl Emit<'_> {
     fn write<N: Node>(
@@ -222,8 +229,9 @@ impl Collect for Emit<'_> {
     type Part = Written;
 
     fn part(&self, records: usize) -> Written {
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
         Written {
-            bytes: Vec::with_capacity(records * 128),
+            bytes: spare.unwrap_or_else(|| Vec::with_capacity(records * 128)),
             summary: Summary::default(),
         }
     }
@@ -253,6 +261,7 @@ fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
         plan,
         format: args.format,
         json: JsonWriter::new(plan),
+        spare: std::sync::Mutex::new(Vec::new()),
     };
     let job = Decisions::new(Decider::new(plan, args.at), emit);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
@@ -260,9 +269,18 @@ fn evaluate(plan: &Plan, input: Input, args: &EvalArgs) -> io::Result<Summary> {
         out.write_all(table_header().as_bytes())?;
     }
     let mut summary = Summary::default();
+    let spare = &job.collector().spare;
     job.run(input, &mut |part: Written| {
         summary.merge(part.summary);
-        out.write_all(&part.bytes)
+        out.write_all(&part.bytes)?;
+        let mut bytes = part.bytes;
+        bytes.clear();
+        if let Ok(mut spare) = spare.lock()
+            && spare.len() < SPARE
+        {
+            spare.push(bytes);
+        }
+        Ok(())
     })?;
     out.flush()?;
     Ok(summary)

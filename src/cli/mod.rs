@@ -75,14 +75,23 @@ pub enum Command {
         #[arg(long, value_delimiter = ',')]
         open: Vec<String>,
     },
-    /// Write a seeded synthetic catalogue (NDJSON) to stdout, for benchmarks.
+    /// Write a seeded synthetic catalogue (NDJSON), or with `--policy` a policy
+    /// of many rules, to stdout, for benchmarks.
     Generate {
         /// How many listings.
         #[arg(long, default_value_t = 1000)]
         count: u64,
-        /// The seed; the same seed gives the same catalogue.
+        /// The seed; the same seed gives the same catalogue (or policy).
         #[arg(long, default_value_t = 2021)]
         seed: u64,
+        /// Write a policy of this shape instead: `gated` (every rule
+        /// `block import where category == "…" and price < N USD and stock > M`)
+        /// or `mixed` (cluster sets, certificates, keywords, domestic price caps, dates).
+        #[arg(long, value_enum)]
+        policy: Option<ShapeArg>,
+        /// How many rules the policy has.
+        #[arg(long, default_value_t = 400, requires = "policy")]
+        rules: usize,
     },
     /// Run the `test` blocks written in the policies.
     Test(test::TestArgs),
@@ -170,7 +179,16 @@ pub fn run(cli: Cli) -> Exit {
             errors,
         } => fmt::run(&files, check, errors.style()),
         Command::Repl { files } => repl::run(&files),
-        Command::Generate { count, seed } => generate(count, seed),
+        Command::Generate {
+            policy: Some(shape),
+            rules,
+            seed,
+            ..
+        } => {
+            print!("{}", crate::synth::policy(shape.into(), rules, seed));
+            Exit::Ok
+        }
+        Command::Generate { count, seed, .. } => generate(count, seed),
         Command::Schema {
             listings,
             input_format,
@@ -203,6 +221,22 @@ fn schema(listings: &str, format: Option<crate::input::InputFormat>, open: &[Str
     }
     print!("{}", inference.to_policy(&command));
     Exit::Ok
+}
+
+/// The shapes of `akar generate --policy`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ShapeArg {
+    Gated,
+    Mixed,
+}
+
+impl From<ShapeArg> for crate::synth::Shape {
+    fn from(shape: ShapeArg) -> Self {
+        match shape {
+            ShapeArg::Gated => crate::synth::Shape::Gated,
+            ShapeArg::Mixed => crate::synth::Shape::Mixed,
+        }
+    }
 }
 
 fn generate(count: u64, seed: u64) -> Exit {

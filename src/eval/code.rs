@@ -46,6 +46,33 @@ enum Inst {
     Derived(usize, Check),
     Memo(usize),
     Compare(Box<Comparison>),
+    /// A field compared with a whole number, the number in the step itself (a
+    /// rule's data in a box of its own costs a cache miss per rule where there
+    /// are thousands); `Code::fallbacks[fallback]` answers other values.
+    Int {
+        slot: u32,
+        op: CmpOp,
+        fallback: u32,
+        value: i64,
+    },
+    /// A date-time field compared with a date; the field's local date is read
+    /// once per listing.
+    Date {
+        slot: u32,
+        op: CmpOp,
+        fallback: u32,
+        date: chrono::NaiveDate,
+    },
+    /// A money comparison whose whole amounts per currency are
+    /// `Code::wholes[at..at + len]`, beside the other rules'; the check at
+    /// `Code::fallbacks[fallback]` answers other values.
+    Money {
+        slot: u32,
+        op: CmpOp,
+        len: u16,
+        at: u32,
+        fallback: u32,
+    },
     /// A step that could not be compiled: evaluating it is an internal error.
     Internal,
 }
@@ -58,6 +85,12 @@ pub(super) struct Code {
     /// first tests the [`super::index::RuleIndex`] answers.
     rules: Vec<((usize, usize), (usize, usize))>,
     memos: Vec<(usize, usize)>,
+    /// The money tests' whole amounts: (currency, amount), the currency an
+    /// index into `currencies`.
+    wholes: Vec<(u32, i64)>,
+    currencies: Vec<Box<str>>,
+    /// The checks for what [`Inst::Int`] and [`Inst::Money`] do not answer.
+    fallbacks: Vec<Check>,
 }
 
 /// A failed test: what it read and why (its rule is added by the caller). Boxed:
@@ -72,7 +105,9 @@ enum Label {
 }
 
 /// Emits one body; places are resolved when it is done.
-struct Emitter {
+struct Emitter<'c> {
+    /// The code the body goes into, for the side tables steps point into.
+    code: &'c mut Code,
     steps: Vec<Step>,
     /// Each label's step, once placed.
     places: Vec<usize>,
@@ -83,13 +118,30 @@ struct Emitter {
 impl Code {
     /// `rules[i]` is rule `i`'s condition and how many of its first `and` items
     /// the index answers (they are true wherever the index lets the rule run).
-    pub(super) fn new(rules: &[(Op, usize)], memos: &[Op]) -> Code {
+    /// The bodies are laid out in `order` (every rule once), so that the rules
+    /// a listing walks, those the index lets through together, lie together in
+    /// memory rather than a cache miss apart.
+    pub(super) fn new(rules: &[(Op, usize)], memos: &[Op], order: &[usize]) -> Code {
         let mut code = Code::default();
         code.memos = memos.iter().map(|op| code.body(op)).collect();
-        code.rules = rules
-            .iter()
-            .map(|(op, answered)| (code.body(op), code.body(&without(op, *answered))))
-            .collect();
+        code.rules = vec![((0, 0), (0, 0)); rules.len()];
+        // The bodies without the answered tests are the ones nearly always run.
+        for &index in order {
+            if let Some((op, answered)) = rules.get(index) {
+                let rest = code.body(&without(op, *answered));
+                if let Some(entry) = code.rules.get_mut(index) {
+                    entry.1 = rest;
+                }
+            }
+        }
+        for &index in order {
+            if let Some((op, _)) = rules.get(index) {
+                let full = code.body(op);
+                if let Some(entry) = code.rules.get_mut(index) {
+                    entry.0 = full;
+                }
+            }
+        }
         code
     }
 
@@ -98,8 +150,15 @@ impl Code {
             steps: Vec::new(),
             places: Vec::new(),
             labels: Vec::new(),
+            code: self,
         };
         emitter.emit(op, Label::End(true), Label::End(false));
+        let Emitter {
+            steps,
+            places,
+            labels,
+            ..
+        } = emitter;
         let start = self.steps.len();
         // A label is placed before its body is resolved, and a body has fewer
         // steps than its policy has bytes, far below `u32::MAX` (policies are
@@ -107,12 +166,12 @@ impl Code {
         let resolve = |label: Label| match label {
             Label::End(true) => Some(TRUE),
             Label::End(false) => Some(FALSE),
-            Label::At(n) => emitter.places.get(n).and_then(|p| u32::try_from(*p).ok()),
+            Label::At(n) => places.get(n).and_then(|p| u32::try_from(*p).ok()),
         };
-        for (step, (if_true, if_false)) in emitter.steps.iter().zip(&emitter.labels) {
+        for (step, (if_true, if_false)) in steps.into_iter().zip(&labels) {
             let step = match (resolve(*if_true), resolve(*if_false)) {
                 (Some(if_true), Some(if_false)) => Step {
-                    test: step.test.clone(),
+                    test: step.test,
                     if_true,
                     if_false,
                 },
@@ -125,6 +184,58 @@ impl Code {
             self.steps.push(step);
         }
         (start, self.steps.len())
+    }
+
+    /// The number of a currency in `currencies`, added if new.
+    fn currency(&mut self, currency: &str) -> u32 {
+        let at = match self.currencies.iter().position(|c| **c == *currency) {
+            Some(at) => at,
+            None => {
+                self.currencies.push(currency.into());
+                self.currencies.len() - 1
+            }
+        };
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+
+    /// A field's whole amount and its currency's number, read once per
+    /// listing for every money test on the field.
+    fn whole_money<N: Node>(&self, frame: &mut Frame<N>, slot: usize) -> Option<(u32, i64)> {
+        if let Some((cached, money)) = frame.money
+            && cached == slot
+        {
+            return money;
+        }
+        let money = frame.field(slot).and_then(|value| {
+            let (View::Number(amount), View::Str(currency)) =
+                (value.get("amount")?.view(), value.get("currency")?.view())
+            else {
+                return None;
+            };
+            let id = self.currencies.iter().position(|c| **c == *currency)?;
+            Some((u32::try_from(id).ok()?, amount.as_i64()?))
+        });
+        frame.money = Some((slot, money));
+        money
+    }
+
+    /// The answer of a step's fallback check.
+    fn fallback<N: Node>(
+        &self,
+        plan: &Plan,
+        frame: &Frame<N>,
+        slot: usize,
+        fallback: u32,
+    ) -> Result<bool, Failed> {
+        let check = self
+            .fallbacks
+            .get(fallback as usize)
+            .ok_or_else(|| internal("a test the code does not have"))?;
+        let value = frame.field(slot);
+        if value.is_none() {
+            frame.readable(plan, slot)?;
+        }
+        run_check(check, value, plan).map_err(|fault| failed(field_name(plan, slot), *fault))
     }
 
     /// Whether rule `index` matches the frame's listing; `answered` when the
@@ -194,6 +305,55 @@ impl Code {
                     run_check(check, value, plan)
                         .map_err(|fault| failed(field_name(plan, *slot), *fault))?
                 }
+                Inst::Int {
+                    slot,
+                    op,
+                    fallback,
+                    value,
+                } => {
+                    let slot = *slot as usize;
+                    let int = frame.field(slot).and_then(|v| match v.view() {
+                        View::Number(n) => n.as_i64(),
+                        _ => None,
+                    });
+                    match int {
+                        Some(n) => value::holds(*op, n.cmp(value)),
+                        None => self.fallback(plan, frame, slot, *fallback)?,
+                    }
+                }
+                Inst::Date {
+                    slot,
+                    op,
+                    fallback,
+                    date,
+                } => {
+                    let slot = *slot as usize;
+                    match frame.local_date(slot) {
+                        Some(found) => value::holds(*op, found.cmp(date)),
+                        None => self.fallback(plan, frame, slot, *fallback)?,
+                    }
+                }
+                Inst::Money {
+                    slot,
+                    op,
+                    len,
+                    at,
+                    fallback,
+                } => {
+                    let slot = *slot as usize;
+                    let whole = self
+                        .whole_money(frame, slot)
+                        .and_then(|(currency, amount)| {
+                            let start = *at as usize;
+                            let wholes = self.wholes.get(start..start + usize::from(*len))?;
+                            let (_, threshold) = wholes.iter().find(|(c, _)| *c == currency)?;
+                            Some(value::holds(*op, amount.cmp(threshold)))
+                        });
+                    match whole {
+                        Some(hit) => hit,
+                        None => self.fallback(plan, frame, slot, *fallback)?,
+                    }
+                }
                 Inst::Memo(index) => self.memo(plan, *index, frame)?,
                 Inst::Compare(comparison) => super::compute::holds(plan, comparison, &*frame)?,
                 Inst::True => true,
@@ -240,7 +400,7 @@ impl Code {
     }
 }
 
-impl Emitter {
+impl Emitter<'_> {
     fn label(&mut self) -> usize {
         self.places.push(0);
         self.places.len() - 1
@@ -264,7 +424,7 @@ impl Emitter {
             Op::Or(items) => return self.chain(items, yes, no, false),
             Op::Memo(index) => Inst::Memo(*index),
             Op::Field(slot, Check::Missing) => Inst::Missing(*slot),
-            Op::Field(slot, check) => Inst::Field(*slot, check.clone()),
+            Op::Field(slot, check) => self.field(*slot, check),
             Op::DerivedIn(index, bits) => Inst::DerivedIn(*index, bits.clone()),
             Op::Derived(index, check) => Inst::Derived(*index, check.clone()),
             Op::Compare(comparison) => Inst::Compare(comparison.clone()),
@@ -275,6 +435,59 @@ impl Emitter {
             if_false: 0,
         });
         self.labels.push((yes, no));
+    }
+
+    /// A field's test; comparisons with numbers and money inline.
+    fn field(&mut self, slot: usize, check: &Check) -> Inst {
+        let inline = match check {
+            Check::Int(int) => Some((int.0, None)),
+            Check::Date(date) => Some((date.0, None)),
+            Check::Money(money) => Some((money.op, Some(&money.whole))),
+            _ => None,
+        };
+        let (Some((op, wholes)), Ok(slot), Ok(fallback)) = (
+            inline,
+            u32::try_from(slot),
+            u32::try_from(self.code.fallbacks.len()),
+        ) else {
+            return Inst::Field(slot, check.clone());
+        };
+        let inst = match (check, wholes) {
+            (Check::Int(int), _) => Inst::Int {
+                slot,
+                op,
+                fallback,
+                value: int.1,
+            },
+            (Check::Date(date), _) => Inst::Date {
+                slot,
+                op,
+                fallback,
+                date: date.1,
+            },
+            (_, Some(wholes)) => {
+                let (Ok(at), Ok(len)) = (
+                    u32::try_from(self.code.wholes.len()),
+                    u16::try_from(wholes.len()),
+                ) else {
+                    return Inst::Field(slot as usize, check.clone());
+                };
+                for (currency, amount) in wholes {
+                    let id = self.code.currency(currency);
+                    self.code.wholes.push((id, *amount));
+                }
+                Inst::Money {
+                    slot,
+                    op,
+                    len,
+                    at,
+                    fallback,
+                }
+            }
+            _ => return Inst::Field(slot as usize, check.clone()),
+        };
+        self.code.fallbacks.push(check.clone());
+        inst
     }
 
     /// `a and b`: `a` goes on to `b` where true and to `no` where false; the last
@@ -350,6 +563,10 @@ pub(super) struct Frame<'l, 'a, N> {
     /// Each keyword group's hits in this listing, searched when first needed
     /// (`None` inside: the text is not ASCII).
     hits: SmallVec<[Option<Option<Hits>>; 1]>,
+    /// The last money field read whole (see [`Code::whole_money`]).
+    money: Option<(usize, Option<(u32, i64)>)>,
+    /// The last date-time field read as a local date.
+    date: Option<(usize, Option<chrono::NaiveDate>)>,
 }
 
 impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
@@ -380,21 +597,45 @@ impl<'l, 'a, N: Node> Frame<'l, 'a, N> {
             more: Vec::new(),
             keywords,
             hits: SmallVec::new(),
+            money: None,
+            date: None,
         }
+    }
+
+    /// Keyword group `group`'s hits in `text` (its field's), searched when
+    /// first needed; `None` where the search cannot answer (not ASCII).
+    pub(super) fn group_hits(&mut self, group: usize, text: &str) -> Option<&Hits> {
+        if self.hits.len() <= group {
+            self.hits.resize(group + 1, None);
+        }
+        let slot = self.hits.get_mut(group)?;
+        if slot.is_none() {
+            let search = self.keywords.get(group)?.as_ref()?;
+            *slot = Some(search.hits(text));
+        }
+        slot.as_ref()?.as_ref()
+    }
+
+    /// A text field's local date, read once per listing for every date test on
+    /// it; `None` where it is not a date-time (the test's own check says why).
+    fn local_date(&mut self, slot: usize) -> Option<chrono::NaiveDate> {
+        if let Some((cached, date)) = self.date
+            && cached == slot
+        {
+            return date;
+        }
+        let date = match self.field(slot).map(Node::view) {
+            Some(View::Str(text)) => super::date::parse_listing_date(text, self.plan.zone()),
+            _ => None,
+        };
+        self.date = Some((slot, date));
+        date
     }
 
     /// A keyword test on text: from its group's hits, searched once per
     /// listing; `None` where the group cannot answer (text not ASCII).
     fn keyword(&mut self, check: &KeywordCheck, text: &str) -> Option<bool> {
-        if self.hits.len() <= check.group {
-            self.hits.resize(check.group + 1, None);
-        }
-        let slot = self.hits.get_mut(check.group)?;
-        if slot.is_none() {
-            let search = self.keywords.get(check.group)?.as_ref()?;
-            *slot = Some(search.hits(text));
-        }
-        let hits = slot.as_ref()?.as_ref()?;
+        let hits = self.group_hits(check.group, text)?;
         let bits = if check.words {
             &hits.words
         } else {
@@ -524,6 +765,12 @@ fn run_check<N: Node>(check: &Check, value: Option<&N>, plan: &Plan) -> Result<b
             None => value::apply(&words.test, value, plan.rates(), plan.zone()),
         },
         (Check::Words(words), _) => value::apply(&words.test, value, plan.rates(), plan.zone()),
+        (Check::Int(int), View::Number(n)) => match n.as_i64() {
+            Some(n) => Ok(value::holds(int.0, n.cmp(&int.1))),
+            None => value::apply(&int.2, value, plan.rates(), plan.zone()),
+        },
+        (Check::Int(int), _) => value::apply(&int.2, value, plan.rates(), plan.zone()),
+        (Check::Date(date), _) => value::apply(&date.2, value, plan.rates(), plan.zone()),
         (Check::Other(test), _) => value::apply(test, value, plan.rates(), plan.zone()),
     }
 }

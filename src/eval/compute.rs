@@ -13,7 +13,7 @@ use super::error::{EvalError, Fault};
 use super::value::holds as ordered;
 use serde_json::Value as Json;
 
-use crate::json::{Node, View, describe, number};
+use crate::json::{Node, View, describe};
 use crate::money::{Money, MoneyError, Rates, exact_mul};
 use crate::plan::{ArithOp, CmpOp, Comparison, Plan, Term, Value};
 use crate::zone::Zone;
@@ -150,13 +150,13 @@ fn read<N: Node>(node: &N) -> Result<Val, Box<Fault>> {
     Ok(match node.view() {
         View::Str(s) => Val::Text(s.to_string()),
         View::Bool(b) => Val::Bool(b),
-        View::Number(n) => Val::Number(number(n).ok_or(Fault::Overflow)?),
+        View::Number(n) => Val::Number(n.decimal().ok_or(Fault::Overflow)?),
         View::Object => match (
             node.get("amount").map(Node::view),
             node.get("currency").map(Node::view),
         ) {
             (Some(View::Number(n)), Some(View::Str(c))) => {
-                Val::Money(Money::new(number(n).ok_or(Fault::Overflow)?, c))
+                Val::Money(Money::new(n.decimal().ok_or(Fault::Overflow)?, c))
             }
             _ => return Err(wrong()),
         },

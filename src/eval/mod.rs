@@ -200,7 +200,7 @@ impl<'p> Decider<'p> {
         let (plan, program) = (self.plan, &*self.program);
         let mut frame = program.frame(plan, listing);
         candidates.copy_from_slice(&self.in_force);
-        let struck = program.strike(&frame, candidates);
+        let struck = program.strike(&mut frame, candidates);
         for index in bits::ones(candidates) {
             match program.matches(plan, index, struck, &mut frame) {
                 Ok(true) => bits::set(matched, index),

@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 
 use super::bits;
 use super::code::{AnyCheck, Code, Failed, Frame, MEMOS, MoneyCheck, WordsCheck};
-use super::index::{Gate, Lead, RuleIndex};
+use super::index::{FieldGate, Gate, Lead, RuleIndex};
 use super::keys::KeyTable;
 use super::listing::Listing;
 use super::search::{Keywords, WordSearch};
@@ -64,6 +64,10 @@ pub(super) enum Check {
     Money(Box<MoneyCheck>),
     Any(Box<AnyCheck>),
     Words(Box<WordsCheck>),
+    /// A comparison with a whole number: a listing's integer compares as one.
+    Int(Box<(CmpOp, i64, Test)>),
+    /// A comparison of a date-time with a date, the date read once per listing.
+    Date(Box<(CmpOp, chrono::NaiveDate, Test)>),
     /// A keyword test answered from its field's shared search.
     Keyword(Box<KeywordCheck>),
     Other(Box<Test>),
@@ -106,19 +110,11 @@ impl Program {
         };
         let rules: Vec<Op> = plan.rules().iter().map(|r| compiler.op(&r.when)).collect();
         let memos = compiler.memos;
-        let leads = rules
-            .iter()
-            .map(|op| {
-                let mut found = Vec::new();
-                leads(plan, op, &memos, &mut found);
-                found
-            })
-            .collect();
         let values: Vec<usize> = plan.derived().iter().map(|d| d.values.len()).collect();
         let mut with_answered: Vec<(Op, usize)> = rules
             .into_iter()
             .map(|op| {
-                let answered = answered(&op, &memos);
+                let answered = answered(plan, &op, &memos);
                 (op, answered)
             })
             .collect();
@@ -130,9 +126,19 @@ impl Program {
         for op in &mut memos {
             gather.op(op);
         }
+        let keywords = gather.finish(&mut with_answered, &mut memos);
+        // After the keyword tests are gathered: a rule may start with one.
+        let leads: Vec<Vec<Lead>> = with_answered
+            .iter()
+            .map(|(op, _)| {
+                let mut found = Vec::new();
+                leads(plan, op, &memos, &mut found);
+                found
+            })
+            .collect();
         Program {
-            keywords: gather.finish(&mut with_answered, &mut memos),
-            code: Code::new(&with_answered, &memos),
+            keywords,
+            code: Code::new(&with_answered, &memos, &layout(&leads)),
             index: RuleIndex::new(leads, &values),
             keys: plan
                 .derived()
@@ -144,7 +150,7 @@ impl Program {
 
     /// Takes from `rules` those that cannot match the frame's listing, and says
     /// whether it did (see [`RuleIndex::strike`]).
-    pub(super) fn strike<N: Node>(&self, frame: &Frame<N>, rules: &mut [u64]) -> bool {
+    pub(super) fn strike<N: Node>(&self, frame: &mut Frame<N>, rules: &mut [u64]) -> bool {
         self.index.strike(frame, rules)
     }
 
@@ -234,6 +240,7 @@ fn op_cost(op: &Op) -> usize {
             Check::Money(_) => 3,
             Check::Any(_) | Check::Words(_) => 10,
             Check::Keyword(_) => 2,
+            Check::Int(_) | Check::Date(_) => 2,
             Check::Other(test) => test_cost(test),
         },
         Op::Compare(_) => 5,
@@ -335,38 +342,137 @@ fn leads(plan: &Plan, op: &Op, memos: &[Op], found: &mut Vec<Lead>) -> bool {
             .get(*index)
             .is_some_and(|memo| leads(plan, memo, memos, found)),
         Op::Field(slot, Check::Bool(want)) => {
-            found.push(Lead::Bool(*slot, *want));
+            found.push(Lead::Bool(*slot, [*want, !*want, false]));
+            true
+        }
+        Op::Not(inner) if matches!(&**inner, Op::Field(_, Check::Bool(_))) => {
+            if let Op::Field(slot, Check::Bool(want)) = &**inner {
+                found.push(Lead::Bool(*slot, [!*want, *want, true]));
+            }
             true
         }
         other => {
             // Any other test, and an `or` of them, is a first test the index can
-            // answer when the listing's derived value alone can rule it out.
-            let gate = gate(plan, other, memos);
-            let exact = matches!(other, Op::DerivedIn(..));
-            if let Some(gate) = gate {
+            // answer when the listing's derived value alone can rule it out, or
+            // the value of the one field it reads.
+            if let Some(gate) = gate(plan, other, memos) {
                 found.push(Lead::Derived(gate));
+            } else if let Some(gate) = field_gate(plan, other, memos) {
+                found.push(Lead::Field(gate));
+            } else if let Op::Field(slot, Check::Keyword(keyword)) = other {
+                found.push(Lead::Keyword {
+                    slot: *slot,
+                    group: keyword.group,
+                    mask: keyword.mask.clone(),
+                    words: keyword.words,
+                });
             }
-            exact
+            exact(plan, other, memos)
         }
     }
 }
 
+/// The rules in the order their code is laid out: grouped by their last gate
+/// (the most particular), in policy order within a group, so that the rules
+/// one listing's values let through lie side by side.
+fn layout(leads: &[Vec<Lead>]) -> Vec<usize> {
+    let mut groups: HashMap<String, usize> = HashMap::new();
+    let mut keyed: Vec<(usize, usize)> = leads
+        .iter()
+        .enumerate()
+        .map(|(rule, leads)| {
+            let key = leads
+                .iter()
+                .rev()
+                .find_map(|lead| match lead {
+                    Lead::Field(gate) => Some(format!("{}:{:?}", gate.slot, gate.texts)),
+                    Lead::Derived(gate) => Some(format!("d{}:{:?}", gate.derived, gate.values)),
+                    Lead::Keyword { group, mask, .. } => Some(format!("k{group}:{mask:?}")),
+                    Lead::Bool(..) => None,
+                })
+                .unwrap_or_default();
+            let next = groups.len();
+            (*groups.entry(key).or_insert(next), rule)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, rule)| rule).collect()
+}
+
 /// How many of a rule's first `and` items are tests the index answers in full
 /// (see [`leads`]): where the index lets the rule run, they hold.
-fn answered(op: &Op, memos: &[Op]) -> usize {
+fn answered(plan: &Plan, op: &Op, memos: &[Op]) -> usize {
     match op {
-        Op::And(items) => items.iter().take_while(|item| exact(item, memos)).count(),
-        other => usize::from(exact(other, memos)),
+        Op::And(items) => items
+            .iter()
+            .take_while(|item| exact(plan, item, memos))
+            .count(),
+        other => usize::from(exact(plan, other, memos)),
     }
 }
 
 /// Whether every test in `op` is one the index answers exactly.
-fn exact(op: &Op, memos: &[Op]) -> bool {
+fn exact(plan: &Plan, op: &Op, memos: &[Op]) -> bool {
     match op {
         Op::True | Op::Field(_, Check::Bool(_)) | Op::DerivedIn(..) => true,
-        Op::Memo(index) => memos.get(*index).is_some_and(|memo| exact(memo, memos)),
-        Op::And(items) => items.iter().all(|item| exact(item, memos)),
+        Op::Field(slot, Check::Missing | Check::Text(_) | Check::Texts(_)) => {
+            !is_match_source(plan, *slot)
+        }
+        Op::Not(inner) => match &**inner {
+            Op::Field(_, Check::Bool(_)) => true,
+            Op::Field(slot, Check::Missing) => !is_match_source(plan, *slot),
+            _ => false,
+        },
+        Op::Memo(index) => memos
+            .get(*index)
+            .is_some_and(|memo| exact(plan, memo, memos)),
+        Op::And(items) => items.iter().all(|item| exact(plan, item, memos)),
         _ => false,
+    }
+}
+
+/// Whether a `match` reads the field: tests on it are gated by the derived
+/// value instead (see [`source_gate`]).
+fn is_match_source(plan: &Plan, slot: usize) -> bool {
+    plan.derived().iter().any(|d| d.field.slot == slot)
+}
+
+/// The values of one field outside which `op` is false: its first test, or
+/// every branch's, when each is `==`, `in` or `is missing` on a text, or `is
+/// present`.
+fn field_gate(plan: &Plan, op: &Op, memos: &[Op]) -> Option<FieldGate> {
+    let gate = |slot: usize, texts: Vec<Box<str>>, present: bool, missing: bool| {
+        (!is_match_source(plan, slot)).then_some(FieldGate {
+            slot,
+            texts,
+            present,
+            missing,
+        })
+    };
+    match op {
+        Op::Field(slot, Check::Text(text)) => gate(*slot, vec![text.clone()], false, false),
+        Op::Field(slot, Check::Texts(texts)) => gate(
+            *slot,
+            texts.iter().map(|t| t.as_str().into()).collect(),
+            false,
+            false,
+        ),
+        Op::Field(slot, Check::Missing) => gate(*slot, Vec::new(), false, true),
+        Op::Not(inner) => match &**inner {
+            Op::Field(slot, Check::Missing) => gate(*slot, Vec::new(), true, false),
+            _ => None,
+        },
+        Op::Memo(index) => field_gate(plan, memos.get(*index)?, memos),
+        Op::And(items) => field_gate(plan, items.first()?, memos),
+        Op::Or(items) => {
+            let mut branches = items.iter().map(|item| field_gate(plan, item, memos));
+            let mut all = branches.next()??;
+            for branch in branches {
+                all = all.union(branch?)?;
+            }
+            Some(all)
+        }
+        _ => None,
     }
 }
 
@@ -442,6 +548,11 @@ fn check(test: &Test, rates: &Rates) -> Check {
         Test::ContainsAny(needles) => Check::Any(Box::new(AnyCheck::new(needles))),
         Test::ContainsWord(needle) => words(test, std::slice::from_ref(needle)),
         Test::ContainsAnyWord(needles) => words(test, needles),
+        Test::Compare(op, Value::Number(n)) if n.fract().is_zero() => match i64::try_from(*n) {
+            Ok(whole) => Check::Int(Box::new((*op, whole, test.clone()))),
+            Err(_) => Check::Other(Box::new(test.clone())),
+        },
+        Test::Compare(op, Value::Date(date)) => Check::Date(Box::new((*op, *date, test.clone()))),
         other => Check::Other(Box::new(other.clone())),
     }
 }

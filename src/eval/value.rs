@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::date::parse_listing_date;
 use super::error::Fault;
-use crate::json::{Node, View, describe, number};
+use crate::json::{Node, View, describe};
 use crate::money::{self, Conversion, MoneyError};
 use crate::plan::{CmpOp, Derived, Needle, Rates, Test, Value, ValueSet};
 use crate::zone::Zone;
@@ -26,9 +26,9 @@ pub fn derive<'a, N: Node>(
 pub fn derive_id<N: Node>(derived: &Derived, value: Option<&N>) -> Option<u32> {
     let found = match value?.view() {
         View::Str(s) => derived.arms.get(s),
-        View::Number(n) => {
-            number(n).and_then(|d| derived.arms.get(d.normalize().to_string().as_str()))
-        }
+        View::Number(n) => n
+            .decimal()
+            .and_then(|d| derived.arms.get(d.normalize().to_string().as_str())),
         View::Bool(b) => derived.arms.get(if b { "true" } else { "false" }),
         _ => None,
     };
@@ -40,7 +40,7 @@ pub fn derive_id<N: Node>(derived: &Derived, value: Option<&N>) -> Option<u32> {
 pub fn arm_key<N: Node>(derived: &Derived, value: Option<&N>) -> Option<String> {
     let key = match value?.view() {
         View::Str(s) => s.to_string(),
-        View::Number(n) => number(n)?.normalize().to_string(),
+        View::Number(n) => n.decimal()?.normalize().to_string(),
         View::Bool(b) => b.to_string(),
         _ => return None,
     };
@@ -94,7 +94,7 @@ pub(super) fn compare<N: Node>(
             _ => return Err(wrong(value, "a boolean")),
         },
         Value::Number(n) => match value.view() {
-            View::Number(v) => number(v).ok_or_else(overflow)?.cmp(n),
+            View::Number(v) => v.decimal().ok_or_else(overflow)?.cmp(n),
             _ => return Err(wrong(value, "a number")),
         },
         Value::Money(m) => {
@@ -137,12 +137,14 @@ fn listing_money<'a, N: Node>(
 ) -> Result<(Decimal, &'a str)> {
     const EXPECTED: &str = "money (a number or {\"amount\": ..., \"currency\": \"...\"})";
     match value.view() {
-        View::Number(n) => Ok((number(n).ok_or_else(overflow)?, default_currency)),
+        View::Number(n) => Ok((n.decimal().ok_or_else(overflow)?, default_currency)),
         View::Object => match (
             value.get("amount").map(Node::view),
             value.get("currency").map(Node::view),
         ) {
-            (Some(View::Number(n)), Some(View::Str(c))) => Ok((number(n).ok_or_else(overflow)?, c)),
+            (Some(View::Number(n)), Some(View::Str(c))) => {
+                Ok((n.decimal().ok_or_else(overflow)?, c))
+            }
             _ => Err(wrong(value, EXPECTED)),
         },
         _ => Err(wrong(value, EXPECTED)),

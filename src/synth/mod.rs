@@ -6,6 +6,10 @@
 //! at realistic rates, about 500 bytes per listing. Categories are the marketplace's
 //! own (as in the bundled PRDECT-ID catalogue), with the regulator's cluster beside.
 
+mod policy;
+
+pub use policy::{Shape, policy};
+
 use std::fmt::Write as _;
 
 /// splitmix64, written out so that a seed gives the same catalogue whatever the
