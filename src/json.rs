@@ -216,7 +216,7 @@ pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// The integer a number's text is, where writing it back gives the same text
 /// (`-0` and `1e3` stay text).
-fn plain_int(text: &str) -> Option<i64> {
+pub(crate) fn plain_int(text: &str) -> Option<i64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let plain = !digits.is_empty()
         && digits.len() <= 18

@@ -13,6 +13,8 @@ use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
+mod scan;
+
 use super::parse_object;
 use crate::json::{Broken, Found, NUMBER_TOKEN, Val, describe, find};
 use crate::plan::Plan;
@@ -105,6 +107,25 @@ impl Projection {
 
     /// The slots of one NDJSON line, or why the line is not a listing.
     pub fn parse<'a>(&self, bytes: &'a [u8]) -> Result<Projected<'a>, String> {
+        let mut projected = match scan::project(&self.root, self.slots, bytes) {
+            Some(projected) => projected,
+            None => self.read_with_serde(bytes)?,
+        };
+        self.fill_nested(&mut projected);
+        Ok(projected)
+    }
+
+    /// As [`Projection::parse`], by serde alone: what the fast reader is
+    /// tested against.
+    #[doc(hidden)]
+    pub fn parse_with_serde<'a>(&self, bytes: &'a [u8]) -> Result<Projected<'a>, String> {
+        let mut projected = self.read_with_serde(bytes)?;
+        self.fill_nested(&mut projected);
+        Ok(projected)
+    }
+
+    /// The reader of every line the fast one gives up on.
+    fn read_with_serde<'a>(&self, bytes: &'a [u8]) -> Result<Projected<'a>, String> {
         let mut projected = Projected {
             slots: vec![None; self.slots],
             broken: Vec::new(),
@@ -120,30 +141,32 @@ impl Projection {
         let checked =
             matches!(read, Ok(Shape::Object)) && (!needs_full_check(bytes) || full_check(bytes));
         match checked {
-            true => {
-                for (slot, enclosing, path, rest) in &self.nested {
-                    let inner = projected.slots.get(*enclosing).and_then(Option::as_ref);
-                    let value = match inner.map(|v| find(v, rest)) {
-                        Some(Found::Value(value)) => Some(value.clone()),
-                        Some(Found::Broken(broken)) => {
-                            let at = match broken.at.as_str() {
-                                "" => path.clone(),
-                                more => format!("{path}.{more}"),
-                            };
-                            projected.broken.push((*slot, Broken { at, ..broken }));
-                            None
-                        }
-                        _ => None,
-                    };
-                    if let Some(slot) = projected.slots.get_mut(*slot) {
-                        *slot = value;
-                    }
-                }
-                Ok(projected)
-            }
+            true => Ok(projected),
             false => Err(parse_object(bytes)
                 .err()
                 .unwrap_or_else(|| "invalid listing".into())),
+        }
+    }
+
+    /// Slots inside another slot's value, read from it.
+    fn fill_nested(&self, projected: &mut Projected<'_>) {
+        for (slot, enclosing, path, rest) in &self.nested {
+            let inner = projected.slots.get(*enclosing).and_then(Option::as_ref);
+            let value = match inner.map(|v| find(v, rest)) {
+                Some(Found::Value(value)) => Some(value.clone()),
+                Some(Found::Broken(broken)) => {
+                    let at = match broken.at.as_str() {
+                        "" => path.clone(),
+                        more => format!("{path}.{more}"),
+                    };
+                    projected.broken.push((*slot, Broken { at, ..broken }));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(slot) = projected.slots.get_mut(*slot) {
+                *slot = value;
+            }
         }
     }
 }
