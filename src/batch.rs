@@ -98,20 +98,70 @@ struct Chunk {
     ends: Vec<usize>,
 }
 
-impl Chunk {
-    /// Reads lines until the chunk holds about `CHUNK_BYTES`; `None` at the end.
-    fn read(reader: &mut dyn BufRead, first_line: usize) -> io::Result<Option<Chunk>> {
-        let mut chunk = Chunk {
-            first_line,
-            bytes: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
-            ends: Vec::new(),
-        };
-        while chunk.bytes.len() < CHUNK_BYTES && reader.read_until(b'\n', &mut chunk.bytes)? > 0 {
-            chunk.ends.push(chunk.bytes.len());
+/// Reads NDJSON in chunks of whole lines: blocks of the input, cut after
+/// their last newline, the rest carried to the next chunk. (Reading line by
+/// line costs a call and a search per line.)
+struct ChunkReader {
+    reader: Box<dyn BufRead + Send>,
+    carry: Vec<u8>,
+    first_line: usize,
+    done: bool,
+}
+
+impl ChunkReader {
+    fn new(reader: Box<dyn BufRead + Send>) -> Self {
+        ChunkReader {
+            reader,
+            carry: Vec::new(),
+            first_line: 1,
+            done: false,
         }
-        Ok((!chunk.ends.is_empty()).then_some(chunk))
     }
 
+    /// The next chunk, of about `CHUNK_BYTES` (more where a line is longer);
+    /// `None` at the end.
+    fn next(&mut self) -> io::Result<Option<Chunk>> {
+        let mut bytes = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+        bytes.append(&mut self.carry);
+        let mut newline = memchr::memchr(b'\n', &bytes).is_some();
+        while !self.done && (bytes.len() < CHUNK_BYTES || !newline) {
+            let block = match self.reader.fill_buf() {
+                Ok(block) => block,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if block.is_empty() {
+                self.done = true;
+                break;
+            }
+            newline |= memchr::memchr(b'\n', block).is_some();
+            bytes.extend_from_slice(block);
+            let read = block.len();
+            self.reader.consume(read);
+        }
+        let cut = match self.done {
+            true => bytes.len(),
+            false => memchr::memrchr(b'\n', &bytes).map_or(bytes.len(), |at| at + 1),
+        };
+        self.carry = bytes.split_off(cut);
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &bytes).map(|at| at + 1).collect();
+        if bytes.last() != Some(&b'\n') {
+            ends.push(bytes.len());
+        }
+        let chunk = Chunk {
+            first_line: self.first_line,
+            bytes,
+            ends,
+        };
+        self.first_line += chunk.ends.len();
+        Ok(Some(chunk))
+    }
+}
+
+impl Chunk {
     /// (line number, text without its newline) for each line that is not blank.
     fn lines(&self) -> Vec<(usize, &[u8])> {
         let mut start = 0;
@@ -132,9 +182,10 @@ impl Chunk {
 /// chunk (with one thread, reading and deciding take turns).
 fn lines<J: Job>(
     job: &J,
-    mut reader: Box<dyn BufRead + Send>,
+    reader: Box<dyn BufRead + Send>,
     sink: &mut dyn FnMut(Vec<J::Part>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut reader = ChunkReader::new(reader);
     let mut decide = |chunk: Chunk| -> io::Result<()> {
         let parts = in_parallel(job, &chunk.lines(), |job, part, (line, text)| {
             job.line(part, *line, text)
@@ -142,9 +193,7 @@ fn lines<J: Job>(
         sink(parts)
     };
     if rayon::current_num_threads() == 1 {
-        let mut first_line = 1;
-        while let Some(chunk) = Chunk::read(&mut reader, first_line)? {
-            first_line += chunk.ends.len();
+        while let Some(chunk) = reader.next()? {
             decide(chunk)?;
         }
         return Ok(());
@@ -161,10 +210,9 @@ fn lines<J: Job>(
 
 /// Reads chunk after chunk into `send` until the input ends, fails, or the
 /// receiver stops listening.
-fn read_chunks(mut reader: Box<dyn BufRead + Send>, send: &mpsc::SyncSender<io::Result<Chunk>>) {
-    let mut first_line = 1;
+fn read_chunks(mut reader: ChunkReader, send: &mpsc::SyncSender<io::Result<Chunk>>) {
     loop {
-        let chunk = match Chunk::read(&mut reader, first_line) {
+        let chunk = match reader.next() {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return,
             Err(e) => {
@@ -172,7 +220,6 @@ fn read_chunks(mut reader: Box<dyn BufRead + Send>, send: &mpsc::SyncSender<io::
                 return;
             }
         };
-        first_line += chunk.ends.len();
         if send.send(Ok(chunk)).is_err() {
             return;
         }
@@ -201,16 +248,18 @@ fn in_parallel<J: Job, T: Sync>(
     items: &[T],
     each: impl Fn(&J, &mut J::Part, &T) + Sync,
 ) -> Vec<J::Part> {
-    items
-        .par_chunks(TASK)
-        .map(|items| {
-            let mut part = job.part(items.len());
-            for item in items {
-                each(job, &mut part, item);
-            }
-            part
-        })
-        .collect()
+    let task = |items: &[T]| {
+        let mut part = job.part(items.len());
+        for item in items {
+            each(job, &mut part, item);
+        }
+        part
+    };
+    // One thread: no work to hand out.
+    if rayon::current_num_threads() == 1 {
+        return items.chunks(TASK).map(task).collect();
+    }
+    items.par_chunks(TASK).map(task).collect()
 }
 
 /// What is kept of each listing's decision.
