@@ -147,7 +147,9 @@ impl ChunkReader {
         if bytes.is_empty() {
             return Ok(None);
         }
-        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &bytes).map(|at| at + 1).collect();
+        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &bytes)
+            .map(|at| at + 1)
+            .collect();
         if bytes.last() != Some(&b'\n') {
             ends.push(bytes.len());
         }

@@ -81,9 +81,11 @@ enum Inst {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Code {
     steps: Vec<Step>,
-    /// Each rule's steps, as a range of `steps`: all of them, and without the
-    /// first tests the [`super::index::RuleIndex`] answers.
-    rules: Vec<((usize, usize), (usize, usize))>,
+    /// Each rule's steps, as a range of `steps`: without the first tests the
+    /// [`super::index::RuleIndex`] answers (kept small: with thousands of rules
+    /// the table is read once per rule walked), and all of them.
+    rest: Vec<(u32, u32)>,
+    full: Vec<(u32, u32)>,
     memos: Vec<(usize, usize)>,
     /// The money tests' whole amounts: (currency, amount), the currency an
     /// index into `currencies`.
@@ -124,21 +126,22 @@ impl Code {
     pub(super) fn new(rules: &[(Op, usize)], memos: &[Op], order: &[usize]) -> Code {
         let mut code = Code::default();
         code.memos = memos.iter().map(|op| code.body(op)).collect();
-        code.rules = vec![((0, 0), (0, 0)); rules.len()];
+        code.rest = vec![(0, 0); rules.len()];
+        code.full = vec![(0, 0); rules.len()];
         // The bodies without the answered tests are the ones nearly always run.
         for &index in order {
             if let Some((op, answered)) = rules.get(index) {
-                let rest = code.body(&without(op, *answered));
-                if let Some(entry) = code.rules.get_mut(index) {
-                    entry.1 = rest;
+                let rest = narrow(code.body(&without(op, *answered)));
+                if let Some(entry) = code.rest.get_mut(index) {
+                    *entry = rest;
                 }
             }
         }
         for &index in order {
             if let Some((op, _)) = rules.get(index) {
-                let full = code.body(op);
-                if let Some(entry) = code.rules.get_mut(index) {
-                    entry.0 = full;
+                let full = narrow(code.body(op));
+                if let Some(entry) = code.full.get_mut(index) {
+                    *entry = full;
                 }
             }
         }
@@ -247,10 +250,10 @@ impl Code {
         answered: bool,
         frame: &mut Frame<N>,
     ) -> Result<bool, Failed> {
-        let body = self.rules.get(index).and_then(|(full, rest)| {
-            let (start, end) = if answered { *rest } else { *full };
-            self.steps.get(start..end)
-        });
+        let range = if answered { &self.rest } else { &self.full };
+        let body = range
+            .get(index)
+            .and_then(|(start, end)| self.steps.get(*start as usize..*end as usize));
         match body {
             Some(body) => self.run(plan, body, frame),
             None => Err(internal("a rule the code does not have")),
@@ -507,6 +510,15 @@ impl Emitter<'_> {
             self.place(next);
         }
         self.emit(last, yes, no);
+    }
+}
+
+/// A body's range as the rule tables keep it; an empty one (an internal error
+/// when run) past `u32::MAX` steps, which a policy's size limit rules out.
+fn narrow((start, end): (usize, usize)) -> (u32, u32) {
+    match (u32::try_from(start), u32::try_from(end)) {
+        (Ok(start), Ok(end)) => (start, end),
+        _ => (u32::MAX, u32::MAX),
     }
 }
 
