@@ -103,6 +103,9 @@ struct Chunk {
 /// line costs a call and a search per line.)
 struct ChunkReader {
     reader: Box<dyn BufRead + Send>,
+    /// Buffers of chunks already decided, to read into again: a new 8 MiB
+    /// buffer per chunk is fresh memory the system must clear first.
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
     carry: Vec<u8>,
     first_line: usize,
     done: bool,
@@ -112,6 +115,7 @@ impl ChunkReader {
     fn new(reader: Box<dyn BufRead + Send>) -> Self {
         ChunkReader {
             reader,
+            spare: std::sync::Arc::default(),
             carry: Vec::new(),
             first_line: 1,
             done: false,
@@ -121,7 +125,9 @@ impl ChunkReader {
     /// The next chunk, of about `CHUNK_BYTES` (more where a line is longer);
     /// `None` at the end.
     fn next(&mut self) -> io::Result<Option<Chunk>> {
-        let mut bytes = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        let mut bytes = spare.unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES + (64 << 10)));
+        bytes.clear();
         bytes.append(&mut self.carry);
         let mut newline = memchr::memchr(b'\n', &bytes).is_some();
         while !self.done && (bytes.len() < CHUNK_BYTES || !newline) {
@@ -188,10 +194,16 @@ fn lines<J: Job>(
     sink: &mut dyn FnMut(Vec<J::Part>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut reader = ChunkReader::new(reader);
+    let spare = std::sync::Arc::clone(&reader.spare);
     let mut decide = |chunk: Chunk| -> io::Result<()> {
         let parts = in_parallel(job, &chunk.lines(), |job, part, (line, text)| {
             job.line(part, *line, text)
         });
+        if let Ok(mut spare) = spare.lock()
+            && spare.len() < 4
+        {
+            spare.push(chunk.bytes);
+        }
         sink(parts)
     };
     if rayon::current_num_threads() == 1 {
