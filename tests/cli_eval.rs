@@ -388,3 +388,44 @@ fn eval_exits_2_on_a_missing_policy_file() {
     assert_eq!(run.status.code(), Some(2));
     assert!(stdout(&run).is_empty());
 }
+
+#[test]
+fn generated_policies_check_and_decide_a_generated_catalogue() {
+    // `akar generate --policy` writes the scaling table's policies: seeded (the
+    // same seed, the same text), checking cleanly, and deciding listings.
+    let dir = folder(&[]);
+    for shape in ["gated", "mixed"] {
+        let args = [
+            "generate", "--policy", shape, "--rules", "300", "--seed", "7",
+        ];
+        let policy = akar(dir.path(), &args, "");
+        assert!(policy.status.success());
+        assert_eq!(policy.stdout, akar(dir.path(), &args, "").stdout);
+        let text = String::from_utf8(policy.stdout).unwrap();
+        assert_eq!(text.matches("\nrule ").count(), 300, "{text}");
+        std::fs::write(dir.path().join(format!("{shape}.policy")), &text).unwrap();
+        let file = format!("{shape}.policy");
+        let check = akar(dir.path(), &["check", &file, "--deny-warnings"], "");
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let listings = akar(
+            dir.path(),
+            &["generate", "--count", "500", "--seed", "7"],
+            "",
+        );
+        let eval = akar(
+            dir.path(),
+            &["eval", &file, "--at", "2026-11-01", "--listings", "-"],
+            &String::from_utf8(listings.stdout).unwrap(),
+        );
+        assert!(eval.status.success());
+        let out = String::from_utf8(eval.stdout).unwrap();
+        assert_eq!(out.lines().count(), 500);
+        assert!(out.contains(r#""decision":"block""#), "{shape}");
+    }
+    let bad = akar(dir.path(), &["generate", "--rules", "5"], "");
+    assert_eq!(bad.status.code(), Some(2), "--rules needs --policy");
+}
