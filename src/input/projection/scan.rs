@@ -78,17 +78,9 @@ impl<'a> Scanner<'a> {
     /// The members of an object whose `{` has been read: slots filled, the
     /// rest skipped.
     fn object(&mut self, node: &Node, out: &mut Projected<'a>) -> Option<()> {
-        self.space();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
         let mut seen = 0u64;
-        loop {
-            self.space();
-            let key = self.plain_string()?;
-            self.space();
-            self.eat(b':')?;
-            self.space();
+        self.items(b'}', |scan| {
+            let key = scan.key()?;
             match node.children.iter().position(|(k, _)| k == key) {
                 Some(index) => {
                     // A repeated key replaces what came before: the serde reader's.
@@ -98,20 +90,42 @@ impl<'a> Scanner<'a> {
                     }
                     seen |= bit;
                     let (_, child) = node.children.get(index)?;
-                    self.member(child, out)?;
+                    scan.member(child, out)
                 }
-                None => self.skip()?,
+                None => scan.skip(),
             }
+        })
+    }
+
+    /// The items of an array or the members of an object whose opening bracket
+    /// has been read, each read by `item`, up to and with `close`.
+    fn items(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.space();
+        if self.eat(close).is_some() {
+            return Some(());
+        }
+        loop {
+            self.space();
+            item(self)?;
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
-                b'}' => {
+                byte if byte == close => {
                     self.at += 1;
                     return Some(());
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// An object key without escapes, and its colon.
+    fn key(&mut self) -> Option<&'a str> {
+        let key = self.plain_string()?;
+        self.space();
+        self.eat(b':')?;
+        self.space();
+        Some(key)
     }
 
     /// A value the projection reads: a slot's, or an object holding slots.
@@ -143,48 +157,21 @@ impl<'a> Scanner<'a> {
             b'[' => {
                 self.open()?;
                 let mut items = Vec::new();
-                self.space();
-                if self.eat(b']').is_some() {
-                    return Some(Val::Array(items));
-                }
-                loop {
-                    self.space();
-                    items.push(self.value()?);
-                    self.space();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b']' => {
-                            self.at += 1;
-                            return Some(Val::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
+                self.items(b']', |scan| {
+                    items.push(scan.value()?);
+                    Some(())
+                })?;
+                Some(Val::Array(items))
             }
             b'{' => {
                 self.open()?;
                 let mut fields = Vec::new();
-                self.space();
-                if self.eat(b'}').is_some() {
-                    return Some(Val::Object(fields));
-                }
-                loop {
-                    self.space();
-                    let key = self.plain_string()?;
-                    self.space();
-                    self.eat(b':')?;
-                    self.space();
-                    fields.push((Cow::Borrowed(key), self.value()?));
-                    self.space();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b'}' => {
-                            self.at += 1;
-                            return Some(Val::Object(fields));
-                        }
-                        _ => return None,
-                    }
-                }
+                self.items(b'}', |scan| {
+                    let key = scan.key()?;
+                    fields.push((Cow::Borrowed(key), scan.value()?));
+                    Some(())
+                })?;
+                Some(Val::Object(fields))
             }
             _ => self.number(),
         }
@@ -280,29 +267,15 @@ impl<'a> Scanner<'a> {
             open @ (b'[' | b'{') => {
                 self.open()?;
                 let close = if open == b'[' { b']' } else { b'}' };
-                self.space();
-                if self.eat(close).is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.space();
+                self.items(close, |scan| {
                     if open == b'{' {
-                        self.skip_string()?;
-                        self.space();
-                        self.eat(b':')?;
-                        self.space();
+                        scan.skip_string()?;
+                        scan.space();
+                        scan.eat(b':')?;
+                        scan.space();
                     }
-                    self.skip()?;
-                    self.space();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b if b == close => {
-                            self.at += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
+                    scan.skip()
+                })
             }
             _ => self.skip_number(),
         }
