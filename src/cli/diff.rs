@@ -107,6 +107,7 @@ pub fn run(args: &DiffArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    let shared = args.stats.then(|| shared_rules(&before, &after));
     let report = DiffReport::new(
         tally,
         [(&before.plan, before.info), (&after.plan, after.info)],
@@ -130,6 +131,7 @@ pub fn run(args: &DiffArgs) -> Exit {
     }
     if args.stats {
         eprintln!("akar: {}", stats(report.compared, started.elapsed()));
+        eprintln!("akar: {}", shared.unwrap_or_default());
     }
     if args.fail_on_change && report.changed > 0 {
         eprintln!(
@@ -248,6 +250,22 @@ fn checked(sources: Sources, style: Style) -> Result<Plan, Exit> {
         eprint!("{}", render_problems(problems, &sources, style));
         Exit::Failed
     })
+}
+
+/// How many of the before side's rules in force were decided once for both.
+fn shared_rules(before: &Loaded, after: &Loaded) -> String {
+    let old = Decider::new(&before.plan, before.info.at);
+    let new = Decider::new(&after.plan, after.info.at);
+    let in_force = before
+        .plan
+        .rules()
+        .iter()
+        .filter(|r| r.in_force(before.info.at))
+        .count();
+    let lent = old.borrowing(&new).lent();
+    format!(
+        "{lent} of the {in_force} rules in force before are the same after: each decided once for both sides"
+    )
 }
 
 /// Decides every listing under both sides; streams the changes for `ndjson`.

@@ -170,36 +170,93 @@ impl<'p> Decider<'p> {
         listing: &Listing<N>,
         decision: &mut Decision,
     ) -> Result<(), EvalError> {
+        self.decide_some(listing, &self.in_force, None, decision)
+    }
+
+    /// What this decider can take from `other`'s decision of the same listing:
+    /// the rules in force on both sides that decide every listing alike (see
+    /// [`crate::plan::counterparts`]).
+    pub fn borrowing(&self, other: &Decider<'_>) -> Borrowed {
+        let mut evaluate = self.in_force.clone();
+        let mut mine_of = vec![Vec::new(); other.plan.rules().len()];
+        let pairs = crate::plan::counterparts(self.plan, other.plan);
+        for (mine, theirs) in pairs.into_iter().enumerate() {
+            let Some(theirs) = theirs else { continue };
+            if bits::has(&self.in_force, mine)
+                && bits::has(&other.in_force, theirs)
+                && let Some(list) = mine_of.get_mut(theirs)
+            {
+                list.push(mine);
+                bits::clear(&mut evaluate, mine);
+            }
+        }
+        Borrowed { evaluate, mine_of }
+    }
+
+    /// As [`Decider::decide_into`], given `theirs`, the decision of the same
+    /// listing by the decider `borrowed` was made from: the rules both share
+    /// are not evaluated again. Sound because `theirs` is a decision, not an
+    /// error: none of its rules failed on this listing, so the shared ones
+    /// cannot fail here either, and the first failure among the others is this
+    /// side's first failure.
+    pub fn decide_borrowing<N: Node>(
+        &self,
+        listing: &Listing<N>,
+        borrowed: &Borrowed,
+        theirs: &Decision,
+        decision: &mut Decision,
+    ) -> Result<(), EvalError> {
+        self.decide_some(
+            listing,
+            &borrowed.evaluate,
+            Some((borrowed, theirs)),
+            decision,
+        )
+    }
+
+    /// Decides with the rules of `evaluate` evaluated, and the matches of
+    /// those `borrowed` taken from another side's decision.
+    fn decide_some<N: Node>(
+        &self,
+        listing: &Listing<N>,
+        evaluate: &[u64],
+        borrowed: Option<(&Borrowed, &Decision)>,
+        decision: &mut Decision,
+    ) -> Result<(), EvalError> {
         if !self.conform.is_empty() {
             conform::conforms(self.plan, &self.conform, listing)?;
         }
         let words = self.in_force.len();
         let (mut candidates, mut matched) = ([0; STACK_WORDS], [0; STACK_WORDS]);
-        if let (Some(candidates), Some(matched)) =
-            (candidates.get_mut(..words), matched.get_mut(..words))
-        {
-            self.matched(listing, candidates, matched)?;
-            decide_from(self.plan, &self.overridden, matched, decision);
-        } else {
-            let mut matched = vec![0; words];
-            self.matched(listing, &mut vec![0; words], &mut matched)?;
-            decide_from(self.plan, &self.overridden, &mut matched, decision);
+        let mut heap = Vec::new();
+        let (candidates, matched) = match (candidates.get_mut(..words), matched.get_mut(..words)) {
+            (Some(candidates), Some(matched)) => (candidates, matched),
+            _ => {
+                heap.resize(2 * words, 0);
+                heap.split_at_mut(words)
+            }
+        };
+        self.matched(listing, evaluate, candidates, matched)?;
+        if let Some((borrowed, theirs)) = borrowed {
+            borrowed.lend(theirs, matched);
         }
+        decide_from(self.plan, &self.overridden, matched, decision);
         Ok(())
     }
 
-    /// Sets the bits of the rules that match in `matched`, with `candidates`, as
-    /// many words as `in_force`, as working space.
+    /// Sets the bits of the rules of `evaluate` that match in `matched`, with
+    /// `candidates`, as many words as `in_force`, as working space.
     #[inline]
     fn matched<N: Node>(
         &self,
         listing: &Listing<N>,
+        evaluate: &[u64],
         candidates: &mut [u64],
         matched: &mut [u64],
     ) -> Result<(), EvalError> {
         let (plan, program) = (self.plan, &*self.program);
         let mut frame = program.frame(plan, listing);
-        candidates.copy_from_slice(&self.in_force);
+        candidates.copy_from_slice(evaluate);
         let struck = program.strike(&mut frame, candidates);
         for index in bits::ones(candidates) {
             match program.matches(plan, index, struck, &mut frame) {
@@ -209,6 +266,34 @@ impl<'p> Decider<'p> {
             }
         }
         Ok(())
+    }
+}
+
+/// The rules one decider takes from another's decisions (see
+/// [`Decider::borrowing`]).
+#[derive(Debug, Clone)]
+pub struct Borrowed {
+    /// The rules in force this side still evaluates.
+    evaluate: Vec<u64>,
+    /// For each rule of the other side, the rules of this side it stands for.
+    mine_of: Vec<Vec<usize>>,
+}
+
+impl Borrowed {
+    /// How many rules are taken from the other side.
+    pub fn lent(&self) -> usize {
+        self.mine_of.iter().map(Vec::len).sum()
+    }
+
+    /// Marks in `matched` the rules of this side whose counterparts matched in
+    /// `theirs`: those that apply, the notices, and the suppressed.
+    fn lend(&self, theirs: &Decision, matched: &mut [u64]) {
+        let suppressed = theirs.suppressed.iter().map(|(rule, _)| rule);
+        for rule in theirs.rules.iter().chain(&theirs.notices).chain(suppressed) {
+            for mine in self.mine_of.get(*rule).map_or(&[][..], Vec::as_slice) {
+                bits::set(matched, *mine);
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@
 //! plan.rules[0].when = Cond::True; // error: `rules` is private
 //! ```
 
+mod canon;
 mod cond;
 mod display;
 mod schema;
@@ -30,6 +31,7 @@ use thiserror::Error;
 pub use crate::money::{Money, Rates, Worth};
 pub use crate::syntax::ast::Action;
 pub use crate::zone::Zone;
+pub use canon::counterparts;
 pub use cond::{
     ArithOp, CmpOp, Comparison, Cond, Derived, FieldPath, Needle, Operand, Pattern, Place, Shared,
     Term, Test, Value, ValueSet,

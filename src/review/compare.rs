@@ -8,7 +8,7 @@ use std::io;
 use serde_json::Value as Json;
 
 use crate::batch::{Job, Sink, run};
-use crate::eval::{Decider, Decision, EvalError, Listing};
+use crate::eval::{Borrowed, Decider, Decision, EvalError, Listing};
 use crate::input::projection::Projection;
 use crate::input::{Input, Record};
 use crate::json::Node;
@@ -48,6 +48,8 @@ pub struct Pair<'a, N> {
 pub struct Compare<'p, C> {
     before: Decider<'p>,
     after: Decider<'p>,
+    /// The rules the before side takes from the after side's decisions.
+    borrowed: Borrowed,
     projection: Projection,
     /// Where each side's slots are among the projection's.
     maps: [Vec<usize>; 2],
@@ -80,6 +82,7 @@ impl<'p, C: CollectPairs> Compare<'p, C> {
         let paths: Vec<&[String]> = paths.all.iter().map(Vec::as_slice).collect();
         Compare {
             projection: Projection::of_paths(&paths),
+            borrowed: before.borrowing(&after),
             before,
             after,
             maps,
@@ -106,6 +109,25 @@ impl<'p, C: CollectPairs> Compare<'p, C> {
         run(self, input, &mut |part: Paired<C::Part>| {
             sink(part.collected)
         })
+    }
+}
+
+impl<'p, C> Compare<'p, C> {
+    /// The before side's decision, taking the rules both sides share from the
+    /// after side's decision when there is one.
+    fn before_side<'d, N: Node>(
+        &self,
+        listing: &Listing<N>,
+        after: Option<&Decision>,
+        decision: &'d mut Decision,
+    ) -> Result<&'d Decision, EvalError> {
+        match after {
+            Some(theirs) => self
+                .before
+                .decide_borrowing(listing, &self.borrowed, theirs, decision),
+            None => self.before.decide_into(listing, decision),
+        }
+        .map(|()| &*decision)
     }
 }
 
@@ -150,10 +172,10 @@ impl<C: CollectPairs> Job for Compare<'_, C> {
             after,
             collected,
         } = part;
-        let old = Listing::mapped(&projected, before_map);
-        let before = self.before.decide_into(&old, before).map(|()| &*before);
         let new = Listing::mapped(&projected, after_map);
         let after = self.after.decide_into(&new, after).map(|()| &*after);
+        let old = Listing::mapped(&projected, before_map);
+        let before = self.before_side(&old, after.as_ref().ok().copied(), before);
         let slot = |at: usize| projected.slots.get(at).and_then(Option::as_ref);
         let pair = Pair {
             line,
@@ -174,17 +196,17 @@ impl<C: CollectPairs> Job for Compare<'_, C> {
                     .unreadable(&mut part.collected, record.line, error);
             }
         };
-        let before = self
-            .before
-            .decide(&Listing::from_json(self.before.plan(), json));
         let after = self
             .after
             .decide(&Listing::from_json(self.after.plan(), json));
+        let mut decision = Decision::default();
+        let old = Listing::from_json(self.before.plan(), json);
+        let before = self.before_side(&old, after.as_ref().ok(), &mut decision);
         let pair: Pair<'_, Json> = Pair {
             line: record.line,
             id: json.get("id"),
             title: json.get("title"),
-            before: before.as_ref(),
+            before: before.as_ref().map(|d| *d),
             after: after.as_ref(),
         };
         self.collect.pair(&mut part.collected, pair);
