@@ -45,6 +45,7 @@ pub mod plan;
 pub mod repl;
 pub mod review;
 pub mod source;
+pub mod sql;
 pub mod syntax;
 pub mod synth;
 pub mod testing;

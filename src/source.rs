@@ -25,6 +25,13 @@ impl SourceFile {
         self.lines.line(offset)
     }
 
+    /// The byte range of 1-based line `line`, without its line break.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.lines.start(line).unwrap_or(0).min(self.text.len());
+        let rest = self.text.get(start..).unwrap_or_default();
+        start..start + rest.find('\n').unwrap_or(rest.len())
+    }
+
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let line = self.lines.line(offset);

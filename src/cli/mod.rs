@@ -8,6 +8,7 @@ mod fmt;
 mod git;
 mod repl;
 mod rules;
+mod sql;
 pub mod test;
 
 use std::io::IsTerminal;
@@ -93,6 +94,9 @@ pub enum Command {
         #[arg(long, default_value_t = 400, requires = "policy")]
         rules: usize,
     },
+    /// Compile the policies into one SQL query for DuckDB or Spark that gives
+    /// every row of a listings table the decision `akar eval` gives.
+    Sql(sql::SqlArgs),
     /// Run the `test` blocks written in the policies.
     Test(test::TestArgs),
     /// Rewrite policies in their canonical layout, comments kept.
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(args) => explain::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Sql(args) => sql::run(&args),
         Command::Fmt {
             files,
             check,

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Runs a query written by `akar sql` on a real engine over an NDJSON catalogue
+and writes its rows as NDJSON, one per listing, for the differential tests
+(tests/sql_engines.rs) and the benchmark.
+
+    run.py --engine duckdb|spark --sql QUERY.sql --columns COLUMNS.txt \
+           --listings CATALOGUE.ndjson [--out ROWS.ndjson] [--time]
+
+The catalogue's lines get their 1-based number as the column `_line` (the
+query is compiled with `--line-column _line`), loaded into a table `listings`
+typed by COLUMNS (`akar sql --columns`)."""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+def numbered(path):
+    """The catalogue with each record's line number as `_line`."""
+    out = tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8")
+    with open(path, encoding="utf-8") as lines:
+        for n, line in enumerate(lines, 1):
+            record = json.loads(line)
+            record["_line"] = n
+            out.write(json.dumps(record, ensure_ascii=False))
+            out.write("\n")
+    out.close()
+    return out.name
+
+
+def plain(value):
+    """Engine values as JSON: rows and structs as objects, lists as lists."""
+    if hasattr(value, "asDict"):
+        return {k: plain(v) for k, v in value.asDict().items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def duckdb_rows(sql, columns, path):
+    import duckdb
+
+    con = duckdb.connect()
+    quoted = path.replace("'", "''")
+    con.execute(
+        f"CREATE TABLE listings AS SELECT * FROM read_json('{quoted}', "
+        f"format = 'newline_delimited', columns = {columns})"
+    )
+    started = time.perf_counter()
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return rows, time.perf_counter() - started
+
+
+def spark_rows(sql, columns, path):
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .appName("akar-sql")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    frame = spark.read.schema(columns).option("mode", "FAILFAST").json(path)
+    frame.cache().count()
+    frame.createOrReplaceTempView("listings")
+    started = time.perf_counter()
+    rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
+    elapsed = time.perf_counter() - started
+    spark.stop()
+    return rows, elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
+    parser.add_argument("--sql", required=True)
+    parser.add_argument("--columns", required=True)
+    parser.add_argument("--listings", required=True)
+    parser.add_argument("--out")
+    parser.add_argument("--time", action="store_true")
+    args = parser.parse_args()
+    with open(args.sql, encoding="utf-8") as f:
+        sql = f.read()
+    with open(args.columns, encoding="utf-8") as f:
+        columns = f.read().strip()
+    path = numbered(args.listings)
+    try:
+        run = duckdb_rows if args.engine == "duckdb" else spark_rows
+        rows, elapsed = run(sql, columns, path)
+    finally:
+        os.unlink(path)
+    rows.sort(key=lambda r: r["line"])
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    for row in rows:
+        out.write(json.dumps(plain(row), ensure_ascii=False, sort_keys=True))
+        out.write("\n")
+    if args.out:
+        out.close()
+    if args.time:
+        print(f"{args.engine}: {len(rows)} rows in {elapsed:.3f} s, "
+              f"{len(rows) / elapsed:.0f} listings/s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
