@@ -288,36 +288,9 @@ impl<'a> Lower<'a> {
                 let day = Expr::DayOf(Box::new(v), self.zone.clone());
                 Expr::compare(day, op, Expr::Date(*d)).or_false()
             }
-            (Value::Date(d), _) if text => return Some(self.text_date(read, op, *d, rule)),
             _ => return None,
         };
         Some(Lowered::sure(value))
-    }
-
-    /// A date test of a text field: akar fails on text that is not a date.
-    fn text_date(&mut self, read: &Read, op: CmpOp, d: chrono::NaiveDate, rule: &Rule) -> Lowered {
-        let v = read.expr.clone();
-        let day = Expr::DayOf(Box::new(v.clone()), self.zone.clone());
-        let bad = Expr::and(vec![
-            v.clone().null_test().not(),
-            Expr::IsDate(Box::new(v.clone())).or_false().not(),
-        ]);
-        let message = Expr::Concat(vec![
-            Expr::text(format!("field `{}` holds the string ", read.name)),
-            Expr::JsonText(Box::new(v.clone())),
-            Expr::text(format!(
-                ", which is not a date (expected `YYYY-MM-DD` or an RFC 3339 date-time) in rule `{}`",
-                rule.label
-            )),
-        ]);
-        Lowered {
-            value: Expr::when(
-                Expr::IsDate(Box::new(v)).or_false(),
-                Expr::compare(day, op, Expr::Date(d)).or_false(),
-                Expr::Bool(false),
-            ),
-            error: Some(Expr::when(bad, message, Expr::Null)),
-        }
     }
 
     /// Money against a literal: the amount against the literal in the

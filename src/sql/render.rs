@@ -260,26 +260,29 @@ impl Render {
     /// The date of an RFC 3339 date (itself), a date-time with an offset (its
     /// day in `zone`), or a local date-time (its own day).
     fn day_of(&self, out: &mut String, text: &Expr, zone: &str) {
+        // `try_cast` throughout: engines evaluate every branch of a query, also
+        // for rows whose malformed dates already made them errors.
         let x = self.expr(text);
         let offset = self.string("([Zz]|[+-][0-9]{2}:[0-9]{2})$");
         let zone = self.string(zone);
+        let norm = format!("upper(replace({x}, ' ', 'T'))");
         match self.dialect {
             Dialect::Duckdb => {
                 let _ = write!(
                     out,
-                    "(CASE WHEN length({x}) = 10 THEN CAST({x} AS DATE) \
+                    "(CASE WHEN length({x}) = 10 THEN try_cast({x} AS DATE) \
                      WHEN regexp_matches({x}, {offset}) \
-                     THEN CAST(timezone({zone}, CAST(upper(replace({x}, ' ', 'T')) AS TIMESTAMPTZ)) AS DATE) \
-                     ELSE CAST(left({x}, 10) AS DATE) END)"
+                     THEN CAST(timezone({zone}, try_cast({norm} AS TIMESTAMPTZ)) AS DATE) \
+                     ELSE try_cast(left({x}, 10) AS DATE) END)"
                 );
             }
             Dialect::Spark => {
                 let _ = write!(
                     out,
-                    "(CASE WHEN length({x}) = 10 THEN to_date({x}) \
+                    "(CASE WHEN length({x}) = 10 THEN try_cast({x} AS DATE) \
                      WHEN {x} RLIKE {offset} \
-                     THEN to_date(from_utc_timestamp(CAST(upper(replace({x}, ' ', 'T')) AS TIMESTAMP), {zone})) \
-                     ELSE to_date(left({x}, 10)) END)"
+                     THEN to_date(from_utc_timestamp(try_cast({norm} AS TIMESTAMP), {zone})) \
+                     ELSE try_cast(left({x}, 10) AS DATE) END)"
                 );
             }
         }
