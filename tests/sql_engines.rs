@@ -1,0 +1,246 @@
+//! `akar sql` against the real engines: the query it writes, run by DuckDB and
+//! by Spark (local mode) over a catalogue, gives every listing the record
+//! `akar eval` gives — decision, rules, reasons, suppressions, notices and
+//! error message. The engines are driven by `tests/sql/run.py` (the `duckdb`
+//! and `pyspark` Python packages; Spark needs a Java runtime). In CI
+//! (`CI=true`) a missing engine fails the test; elsewhere it is skipped with a
+//! message saying how to install it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::root;
+use serde_json::Value;
+
+const AKAR: &str = env!("CARGO_BIN_EXE_akar");
+
+#[derive(Clone, Copy, Debug)]
+enum Engine {
+    Duckdb,
+    Spark,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Duckdb => "duckdb",
+            Engine::Spark => "spark",
+        }
+    }
+
+    /// Whether the engine can run here; in CI it must.
+    fn ready(self) -> bool {
+        let module = match self {
+            Engine::Duckdb => "duckdb",
+            Engine::Spark => "pyspark",
+        };
+        let python = Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let java = matches!(self, Engine::Duckdb)
+            || Command::new("java")
+                .arg("-version")
+                .output()
+                .is_ok_and(|o| o.status.success());
+        if python && java {
+            return true;
+        }
+        let missing = format!(
+            "{} is not installed (pip install duckdb pyspark; Spark needs Java 17)",
+            self.name()
+        );
+        assert!(
+            std::env::var("CI").is_err(),
+            "in CI every engine must run: {missing}"
+        );
+        eprintln!("skipped: {missing}");
+        false
+    }
+}
+
+fn run(args: &[&str]) -> String {
+    let output = Command::new(AKAR).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "akar {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A record as both sides write it: empty lists and absent ones alike.
+fn normal(record: &Value) -> Value {
+    let list = |key: &str| match record.get(key) {
+        Some(Value::Array(items)) => Value::Array(items.clone()),
+        _ => Value::Array(Vec::new()),
+    };
+    serde_json::json!({
+        "line": record["line"],
+        "id": record.get("id").cloned().unwrap_or(Value::Null),
+        "decision": record["decision"],
+        "rules": list("rules"),
+        "reasons": list("reasons"),
+        "suppressed": list("suppressed"),
+        "notices": list("notices"),
+        "error": record.get("error").cloned().unwrap_or(Value::Null),
+    })
+}
+
+fn records(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| normal(&serde_json::from_str(l).unwrap()))
+        .collect()
+}
+
+/// Runs `policy` on `engine` over `listings` and compares every record with
+/// `akar eval`; returns how many listings were compared.
+fn agree(engine: Engine, policy: &Path, at: &str, listings: &Path) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let (policy, listings) = (policy.to_str().unwrap(), listings.to_str().unwrap());
+    let compile = |extra: &[&str]| {
+        let mut args = vec!["sql", policy, "--dialect", engine.name(), "--at", at];
+        args.extend(["--line-column", "_line"]);
+        args.extend(extra);
+        run(&args)
+    };
+    let (sql, columns) = (dir.path().join("q.sql"), dir.path().join("columns"));
+    std::fs::write(&sql, compile(&[])).unwrap();
+    std::fs::write(&columns, compile(&["--columns"])).unwrap();
+    let rows = dir.path().join("rows.ndjson");
+    let output = Command::new("python3")
+        .arg(root().join("tests/sql/run.py"))
+        .args(["--engine", engine.name()])
+        .arg("--sql")
+        .arg(&sql)
+        .arg("--columns")
+        .arg(&columns)
+        .args(["--listings", listings])
+        .arg("--out")
+        .arg(&rows)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{} failed:\n{}",
+        engine.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = records(&run(&["eval", policy, "--at", at, "--listings", listings]));
+    let got = records(&std::fs::read_to_string(&rows).unwrap());
+    assert_eq!(
+        expected.len(),
+        got.len(),
+        "{} gave another number of rows",
+        engine.name()
+    );
+    for (want, have) in expected.iter().zip(&got) {
+        assert_eq!(
+            have,
+            want,
+            "{} decides differently from akar eval",
+            engine.name()
+        );
+    }
+    expected.len()
+}
+
+fn traps() -> PathBuf {
+    root().join("tests/sql/traps")
+}
+
+/// The four rules of the design document, with a schema for their fields.
+fn four_rules() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = std::fs::read_to_string(root().join("benches/four-rules.policy")).unwrap();
+    std::fs::write(dir.path().join("four-rules.policy"), rules).unwrap();
+    let schema = "schema {\n  id: text\n  cluster: text\n  cross_border: boolean\n  \
+                  price: money\n  title: text\n  certifications.halal: text\n}\n";
+    std::fs::write(dir.path().join("schema.policy"), schema).unwrap();
+    dir
+}
+
+fn bundled() -> PathBuf {
+    root().join("data/prdect-id/listings.ndjson")
+}
+
+/// `akar generate` listings.
+fn generated(count: usize) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let text = run(&["generate", "--count", &count.to_string(), "--seed", "7"]);
+    std::fs::write(file.path(), text).unwrap();
+    file
+}
+
+#[test]
+fn duckdb_decides_the_traps_as_akar_eval() {
+    if !Engine::Duckdb.ready() {
+        return;
+    }
+    for at in ["2019-06-01", "2024-03-01", "2031-01-01"] {
+        assert_eq!(
+            agree(
+                Engine::Duckdb,
+                &traps(),
+                at,
+                &traps().join("listings.ndjson")
+            ),
+            52
+        );
+    }
+}
+
+#[test]
+fn duckdb_decides_the_bundled_and_a_generated_catalogue_as_akar_eval() {
+    if !Engine::Duckdb.ready() {
+        return;
+    }
+    let four = four_rules();
+    assert_eq!(
+        agree(Engine::Duckdb, four.path(), "2024-01-01", &bundled()),
+        1_323
+    );
+    let catalogue = generated(100_000);
+    assert_eq!(
+        agree(Engine::Duckdb, four.path(), "2024-01-01", catalogue.path()),
+        100_000
+    );
+    assert_eq!(
+        agree(Engine::Duckdb, &traps(), "2024-03-01", catalogue.path()),
+        100_000
+    );
+}
+
+#[test]
+fn spark_decides_the_traps_and_the_catalogues_as_akar_eval() {
+    if !Engine::Spark.ready() {
+        return;
+    }
+    assert_eq!(
+        agree(
+            Engine::Spark,
+            &traps(),
+            "2024-03-01",
+            &traps().join("listings.ndjson")
+        ),
+        52
+    );
+    let four = four_rules();
+    assert_eq!(
+        agree(Engine::Spark, four.path(), "2024-01-01", &bundled()),
+        1_323
+    );
+    let catalogue = generated(100_000);
+    assert_eq!(
+        agree(Engine::Spark, &traps(), "2024-03-01", catalogue.path()),
+        100_000
+    );
+}
