@@ -129,10 +129,43 @@ impl Expr {
 
     /// `CASE WHEN c THEN a ELSE b END`, folded when `c` is known.
     pub fn when(c: Expr, a: Expr, b: Expr) -> Expr {
-        match c {
-            Expr::Bool(true) => a,
-            Expr::Bool(false) => b,
-            c => Expr::Case(vec![(c, a)], Box::new(b)),
+        Expr::case(vec![(c, a)], b)
+    }
+
+    /// `CASE`, without the arms that cannot change its value: those whose
+    /// condition is false, those after one that is true, and those at the end
+    /// that give the `ELSE` value anyway.
+    pub fn case(arms: Vec<(Expr, Expr)>, default: Expr) -> Expr {
+        let mut kept: Vec<(Expr, Expr)> = Vec::new();
+        let mut default = default;
+        for (when, then) in arms {
+            match when {
+                Expr::Bool(false) => {}
+                Expr::Bool(true) => {
+                    default = then;
+                    break;
+                }
+                when => kept.push((when, then)),
+            }
+        }
+        loop {
+            match kept.last() {
+                Some((_, then)) if *then == default => {}
+                // `WHEN x IS NOT NULL THEN x ELSE NULL` is `x`.
+                Some((Expr::Not(inner), then))
+                    if default == Expr::Null
+                        && matches!(&**inner, Expr::IsNull(x) if **x == *then) =>
+                {
+                    default = then.clone();
+                }
+                _ => break,
+            }
+            kept.pop();
+        }
+        if kept.is_empty() {
+            default
+        } else {
+            Expr::Case(kept, Box::new(default))
         }
     }
 }

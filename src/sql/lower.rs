@@ -142,7 +142,13 @@ impl<'a> Lower<'a> {
         } else {
             Expr::or(values)
         };
-        let error = fails.then(|| Expr::Case(arms, Box::new(Expr::Null)));
+        let error = match fails {
+            true => match Expr::case(arms, Expr::Null) {
+                Expr::Null => None,
+                error => Some(error),
+            },
+            false => None,
+        };
         Lowered { value, error }
     }
 
@@ -214,7 +220,7 @@ impl<'a> Lower<'a> {
             },
             None => Expr::Null,
         };
-        Some(Expr::Case(arms, Box::new(default)))
+        Some(Expr::case(arms, default))
     }
 
     fn test(&mut self, operand: &Operand, test: &Test, rule: &Rule) -> Lowered {
@@ -318,7 +324,7 @@ impl<'a> Lower<'a> {
             ));
             known.push(Expr::text(c.currency.clone()));
         }
-        let value = Expr::Case(arms, Box::new(Expr::Bool(false)));
+        let value = Expr::case(arms, Expr::Bool(false));
         let to = &literal.currency;
         let message = Expr::Concat(vec![
             Expr::text("no rate converts `"),

@@ -198,7 +198,7 @@ fn query(
                 .collect();
             let item = Expr::when(
                 Expr::Local(m(*index)),
-                Expr::Case(arms, Box::new(Expr::Null)),
+                Expr::case(arms, Expr::Null),
                 Expr::Null,
             );
             suppressed.push(item);
@@ -213,7 +213,7 @@ fn query(
                 .collect(),
         )
     };
-    let decision = Expr::Case(
+    let decision = Expr::case(
         vec![
             (
                 Expr::Local("e".into()).null_test().not(),
@@ -222,7 +222,7 @@ fn query(
             (severe(Action::Block), Expr::text("block")),
             (severe(Action::Flag), Expr::text("flag")),
         ],
-        Box::new(Expr::text("allow")),
+        Expr::text("allow"),
     );
     let mut last = vec!["id".to_string()];
     if options.line.is_some() {

@@ -94,6 +94,13 @@ impl Render {
             }
             Expr::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
             Expr::Null => out.push_str("NULL"),
+            Expr::Not(inner) if matches!(**inner, Expr::IsNull(_)) => {
+                if let Expr::IsNull(x) = &**inner {
+                    out.push('(');
+                    self.write(out, x);
+                    out.push_str(" IS NOT NULL)");
+                }
+            }
             Expr::Not(inner) => {
                 out.push_str("(NOT ");
                 self.write(out, inner);
