@@ -244,3 +244,99 @@ fn spark_decides_the_traps_and_the_catalogues_as_akar_eval() {
         100_000
     );
 }
+
+#[test]
+fn the_readme_shows_the_sql_the_example_compiles_to() {
+    let sql = run(&[
+        "sql",
+        "examples/warehouse",
+        "--dialect",
+        "duckdb",
+        "--at",
+        "2026-11-01",
+    ]);
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```sql\n{sql}```")),
+        "README.md's SQL is not what `akar sql examples/warehouse` writes:\n{sql}"
+    );
+    let policy = std::fs::read_to_string(root().join("examples/warehouse/akar.policy")).unwrap();
+    assert!(readme.contains(&format!("```policy\n{policy}```")));
+}
+
+#[test]
+fn the_example_decides_the_bundled_catalogue_on_duckdb_as_akar_eval() {
+    if !Engine::Duckdb.ready() {
+        return;
+    }
+    let example = root().join("examples/warehouse");
+    assert_eq!(
+        agree(Engine::Duckdb, &example, "2026-11-01", &bundled()),
+        1_323
+    );
+}
+
+#[test]
+fn forms_sql_cannot_say_exactly_are_diagnostics_with_their_place() {
+    let output = Command::new(AKAR)
+        .args([
+            "sql",
+            "policies",
+            "--dialect",
+            "duckdb",
+            "--at",
+            "2026-11-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "SQL written despite the problems");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "akar::sql::unsupported",
+        "rule `current_banknotes_for_sale` uses `matches`",
+        "policies/banknotes-2019.policy:",
+        "computed comparison",
+        "cannot be said in SQL; nothing written",
+    ] {
+        assert!(stderr.contains(expected), "no {expected:?} in:\n{stderr}");
+    }
+    let untyped = Command::new(AKAR)
+        .args(["sql", "benches/four-rules.policy", "--dialect", "spark"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&untyped.stderr);
+    assert_eq!(untyped.status.code(), Some(1));
+    assert!(stderr.contains("akar::sql::untyped"), "{stderr}");
+    assert!(stderr.contains("field `cluster` has no kind"), "{stderr}");
+}
+
+#[test]
+fn sql_diagnostics_as_a_person_sees_them() {
+    let dir = common::folder(&[(
+        "akar.policy",
+        "schema {\n  id: text\n  title: text\n  price: money\n  cost: money\n}\n\n\
+         rule replica\n  flag listing where title matches \"(?i)\\\\bkw\\\\b\"\n  because \"replicas\"\n\n\
+         rule at_a_loss\n  flag listing where price < cost\n  because \"sold below cost\"\n",
+    )]);
+    let output = common::akar(
+        dir.path(),
+        &["sql", "akar.policy", "--dialect", "duckdb"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("sql_diagnostics", common::stderr(&output));
+}
+
+#[test]
+fn the_example_in_spark_sql() {
+    let sql = run(&[
+        "sql",
+        "examples/warehouse",
+        "--dialect",
+        "spark",
+        "--at",
+        "2026-11-01",
+    ]);
+    insta::assert_snapshot!("sql_example_spark", sql);
+}

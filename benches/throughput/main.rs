@@ -7,6 +7,7 @@
 //!                                           # `--eval four` or `--eval policies`: one set
 //! cargo bench --bench throughput -- --diff  # akar diff against akar eval, alternated
 //! cargo bench --bench throughput -- --scale # the scaling table alone
+//! cargo bench --bench throughput -- --sql   # `akar sql` on DuckDB and Spark against akar eval
 //! ```
 //!
 //! It generates seeded synthetic catalogues (see `akar::synth`), then reports the
@@ -58,6 +59,9 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--scale") {
         return scaling(runs, &dir, cores);
+    }
+    if std::env::args().any(|a| a == "--sql") {
+        return warehouse(runs, &dir, &large_file, cores);
     }
     println!(
         "akar throughput benchmark: {large} listings (~{} bytes each), {runs} runs, median; {cores} cores\n",
@@ -496,4 +500,110 @@ fn same_decisions(policy: &str, path: &Path, out_path: &Path) -> usize {
         "the fast path wrote extra records"
     );
     count
+}
+
+/// `akar sql`'s query run end to end by DuckDB and by Spark (local mode), each
+/// reading the NDJSON catalogue and writing NDJSON, against `akar eval` on the
+/// same file and machine. `policies/` does not compile to SQL yet (`matches`
+/// and computed comparisons): the four rules run, with a schema for their fields.
+fn warehouse(runs: usize, dir: &Path, listings: &Path, cores: usize) {
+    let policy = dir.join("four-sql");
+    std::fs::create_dir_all(&policy).unwrap();
+    std::fs::copy(
+        "benches/four-rules.policy",
+        policy.join("four-rules.policy"),
+    )
+    .unwrap();
+    let schema = "schema {\n  id: text\n  cluster: text\n  cross_border: boolean\n  \
+                  price: money\n  title: text\n  certifications.halal: text\n}\n";
+    std::fs::write(policy.join("schema.policy"), schema).unwrap();
+    let policy = policy.to_str().unwrap();
+    let count = lines_in(listings);
+    let eval_one = median(runs, || akar_eval(policy, listings, Some(1)).0);
+    let eval_all = median(runs, || akar_eval(policy, listings, None).0);
+    println!(
+        "akar sql against akar eval: {count} listings, NDJSON in and out, median of {runs}; {cores} cores\n"
+    );
+    println!("| measurement | listings/s | vs akar eval, {cores} threads |");
+    println!("|---|---:|---:|");
+    println!(
+        "| akar eval four rules, 1 thread | {eval_one:.0} | {:.2}x |",
+        eval_one / eval_all
+    );
+    println!("| akar eval four rules, {cores} threads | {eval_all:.0} | 1.00x |");
+    for (engine, engine_runs) in [("duckdb", runs), ("spark", 1)] {
+        let Some(seconds) = engine_seconds(engine, policy, listings, dir, engine_runs) else {
+            println!("| {engine} | not installed (pip install duckdb pyspark) | |");
+            continue;
+        };
+        let rate = count as f64 / seconds;
+        println!(
+            "| {engine}, the compiled query, all cores | {rate:.0} | {:.2}x |",
+            rate / eval_all
+        );
+    }
+}
+
+fn lines_in(path: &Path) -> u64 {
+    let mut n = 0;
+    lines(path, |_, _| n += 1);
+    n
+}
+
+/// The median seconds `tests/sql/run.py --bench` reports, or `None` if the
+/// engine cannot run here.
+fn engine_seconds(
+    engine: &str,
+    policy: &str,
+    listings: &Path,
+    dir: &Path,
+    runs: usize,
+) -> Option<f64> {
+    let compile = |extra: &[&str]| {
+        let output = Command::new(AKAR)
+            .args(["sql", policy, "--dialect", engine, "--at", AT])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    let (sql, columns) = (
+        dir.join(format!("{engine}.sql")),
+        dir.join(format!("{engine}.columns")),
+    );
+    std::fs::write(&sql, compile(&[])).unwrap();
+    std::fs::write(&columns, compile(&["--columns"])).unwrap();
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let output = Command::new("python3")
+            .arg("tests/sql/run.py")
+            .args(["--engine", engine, "--sql"])
+            .arg(&sql)
+            .arg("--columns")
+            .arg(&columns)
+            .arg("--listings")
+            .arg(listings)
+            .arg("--bench")
+            .arg(dir.join(format!("{engine}.out")))
+            .output()
+            .ok()?;
+        if !output.status.success() {
+            eprintln!(
+                "{engine}: {}",
+                String::from_utf8_lossy(&output.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
+            return None;
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        times.push(text.trim().lines().last()?.parse::<f64>().ok()?);
+    }
+    Some(middle(times))
 }

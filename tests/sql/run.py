@@ -5,6 +5,13 @@ and writes its rows as NDJSON, one per listing, for the differential tests
 
     run.py --engine duckdb|spark --sql QUERY.sql --columns COLUMNS.txt \
            --listings CATALOGUE.ndjson [--out ROWS.ndjson] [--time]
+    run.py --engine duckdb|spark --sql QUERY.sql --columns COLUMNS.txt \
+           --listings CATALOGUE.ndjson --bench OUT
+
+With `--bench`, the engine runs end to end as `akar eval` does — NDJSON read,
+every listing decided, NDJSON written to OUT (a directory for Spark) — and the
+seconds it took are printed (Spark's start-up not counted); the query is then
+compiled without `--line-column`.
 
 The catalogue's lines get their 1-based number as the column `_line` (the
 query is compiled with `--line-column _line`), loaded into a table `listings`
@@ -81,6 +88,40 @@ def spark_rows(sql, columns, path):
     return rows, elapsed
 
 
+def duckdb_bench(sql, columns, path, out):
+    import duckdb
+
+    con = duckdb.connect()
+    quoted = path.replace("'", "''")
+    started = time.perf_counter()
+    con.execute(
+        f"CREATE VIEW listings AS SELECT * FROM read_json('{quoted}', "
+        f"format = 'newline_delimited', columns = {columns})"
+    )
+    target = out.replace("'", "''")
+    con.execute(f"COPY ({sql.rstrip().rstrip(';')}) TO '{target}' (FORMAT json)")
+    return time.perf_counter() - started
+
+
+def spark_bench(sql, columns, path, out):
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .appName("akar-sql-bench")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    started = time.perf_counter()
+    spark.read.schema(columns).json(path).createOrReplaceTempView("listings")
+    spark.sql(sql).write.mode("overwrite").json(out)
+    elapsed = time.perf_counter() - started
+    spark.stop()
+    return elapsed
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
@@ -89,11 +130,16 @@ def main():
     parser.add_argument("--listings", required=True)
     parser.add_argument("--out")
     parser.add_argument("--time", action="store_true")
+    parser.add_argument("--bench")
     args = parser.parse_args()
     with open(args.sql, encoding="utf-8") as f:
         sql = f.read()
     with open(args.columns, encoding="utf-8") as f:
         columns = f.read().strip()
+    if args.bench:
+        bench = duckdb_bench if args.engine == "duckdb" else spark_bench
+        print(f"{bench(sql, columns, args.listings, args.bench):.3f}")
+        return
     path = numbered(args.listings)
     try:
         run = duckdb_rows if args.engine == "duckdb" else spark_rows
