@@ -50,6 +50,12 @@ pub enum Expr {
     /// Whether the text is a date as akar reads dates.
     IsDate(Box<Expr>),
     Date(chrono::NaiveDate),
+    /// A column times a constant, exactly: the column narrowed to
+    /// `DECIMAL(28,10)`, the constant of at most 9 digits.
+    Times(Box<Expr>, Decimal),
+    /// A number widened to `DECIMAL(38,20)`, so that both sides of a computed
+    /// comparison have one type and no engine rounds either.
+    Wide(Box<Expr>),
 }
 
 /// Where in the text [`Expr::Has`] looks.

@@ -59,6 +59,10 @@ impl<'a> Lower<'a> {
         }
     }
 
+    pub(super) fn unsupported_in(&mut self, rule: &Rule, what: &str) {
+        self.unsupported(rule, what);
+    }
+
     fn unsupported(&mut self, rule: &Rule, what: &str) {
         self.problem(
             rule.place,
@@ -109,10 +113,7 @@ impl<'a> Lower<'a> {
                 Some(named) => self.cond(&named.cond, rule),
                 None => Lowered::sure(Expr::Bool(false)),
             },
-            Cond::Compare(_) => {
-                self.unsupported(rule, "a computed comparison (arithmetic or two fields)");
-                Lowered::sure(Expr::Bool(false))
-            }
+            Cond::Compare(comparison) => self.computed(comparison, rule),
             Cond::Test(operand, test) => self.test(operand, test, rule),
         }
     }
@@ -178,13 +179,24 @@ impl<'a> Lower<'a> {
 
     /// The value a `match` derives: missing when its field is, the `else`
     /// value (or missing) when no arm's key is the field's value.
-    fn derived(&mut self, derived: &Derived, rule: &Rule) -> Option<Expr> {
-        let kind = self.kind_of(&derived.field, rule.place)?;
-        let field = Expr::col(&derived.field.segments);
-        let text = |id: u32| match derived.values.get(id as usize) {
-            Some(serde_json::Value::String(s)) => Some(Expr::text(s.clone())),
+    pub(super) fn derived(&mut self, derived: &Derived, rule: &Rule) -> Option<Expr> {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(Expr::text(s.clone())),
             _ => None,
         };
+        self.derived_with(derived, rule, &text)
+    }
+
+    /// As [`Lower::derived`], each arm's value as `value` makes it.
+    pub(super) fn derived_with(
+        &mut self,
+        derived: &Derived,
+        rule: &Rule,
+        value: &dyn Fn(&serde_json::Value) -> Option<Expr>,
+    ) -> Option<Expr> {
+        let kind = self.kind_of(&derived.field, rule.place)?;
+        let field = Expr::col(&derived.field.segments);
+        let of = |id: u32| derived.values.get(id as usize).and_then(value);
         let mut keys: Vec<(&String, &u32)> = derived.arms.iter().collect();
         keys.sort();
         let mut arms = vec![(field.clone().null_test(), Expr::Null)];
@@ -201,8 +213,8 @@ impl<'a> Lower<'a> {
                     return None;
                 }
             };
-            let Some(value) = text(*id) else {
-                self.unsupported(rule, "a `match` whose values are not text");
+            let Some(value) = of(*id) else {
+                self.unsupported(rule, "a `match` whose values are of more than one kind");
                 return None;
             };
             arms.push((
@@ -211,10 +223,10 @@ impl<'a> Lower<'a> {
             ));
         }
         let default = match derived.default {
-            Some(id) => match text(id) {
+            Some(id) => match of(id) {
                 Some(value) => value,
                 None => {
-                    self.unsupported(rule, "a `match` whose values are not text");
+                    self.unsupported(rule, "a `match` whose values are of more than one kind");
                     return None;
                 }
             },

@@ -10,6 +10,7 @@
 //! loading NDJSON. A form that a dialect cannot decide exactly as akar does is
 //! a diagnostic, never SQL that decides differently.
 
+mod compute;
 mod error;
 mod expr;
 mod lower;

@@ -236,6 +236,23 @@ impl Render {
             Expr::Date(d) => {
                 let _ = write!(out, "DATE '{d}'");
             }
+            Expr::Times(column, k) => {
+                let k = k.normalize();
+                let scale = k.scale();
+                let digits = k.mantissa().unsigned_abs().to_string().len();
+                let precision = digits.max(scale as usize).max(1);
+                out.push_str("(CAST(");
+                self.write(out, column);
+                let _ = write!(
+                    out,
+                    " AS DECIMAL(28,10)) * CAST('{k}' AS DECIMAL({precision},{scale})))"
+                );
+            }
+            Expr::Wide(inner) => {
+                out.push_str("CAST(");
+                self.write(out, inner);
+                out.push_str(" AS DECIMAL(38,20))");
+            }
         }
     }
 

@@ -73,6 +73,9 @@ def spark_rows(sql, columns, path):
         SparkSession.builder.master("local[*]")
         .appName("akar-sql")
         .config("spark.sql.session.timeZone", "UTC")
+        # The queries of large policies pass Java's 64 KB method limit in
+        # whole-stage code generation; Spark would fall back, logging an error.
+        .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
