@@ -282,13 +282,14 @@ impl<'a> Lower<'a> {
             Test::EndsWithAny(ns) if text => sure(any(ns, |n| has(lower(), Text::End, n))),
             Test::ContainsWord(n) if text => sure(word(lower(), n)),
             Test::ContainsAnyWord(ns) if text => sure(any(ns, |n| word(lower(), n))),
-            Test::Matches(_) if text => {
-                self.unsupported(
-                    rule,
-                    "`matches` (regular expressions read differently by SQL engines)",
-                );
-                Some(Lowered::sure(Expr::Bool(false)))
-            }
+            Test::Matches(pattern) if text => match super::pattern::portable(&pattern.source) {
+                Ok(portable) => sure(Expr::Regex(Box::new(v.clone()), portable)),
+                Err(why) => {
+                    let what = format!("`matches` with {why}, which RE2 and Java read differently");
+                    self.unsupported(rule, &what);
+                    Some(Lowered::sure(Expr::Bool(false)))
+                }
+            },
             Test::IsTrue if read.kind == FieldKind::Boolean => sure(v),
             _ => None,
         }

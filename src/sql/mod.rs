@@ -14,6 +14,7 @@ mod compute;
 mod error;
 mod expr;
 mod lower;
+mod pattern;
 mod render;
 
 use chrono::NaiveDate;
