@@ -278,26 +278,26 @@ fn the_example_decides_the_bundled_catalogue_on_duckdb_as_akar_eval() {
 
 #[test]
 fn forms_sql_cannot_say_exactly_are_diagnostics_with_their_place() {
-    let output = Command::new(AKAR)
-        .args([
-            "sql",
-            "policies",
-            "--dialect",
-            "duckdb",
-            "--at",
-            "2026-11-01",
-        ])
-        .output()
-        .unwrap();
+    let dir = common::folder(&[(
+        "akar.policy",
+        "schema {\n  id: text\n  title: text\n  price: money\n  cost: money\n}\n\n\
+         rule lines\n  flag listing where title matches \"(?m)^kw\"\n  because \"lines\"\n\n\
+         rule sum\n  flag listing where price + cost > 100 USD\n  because \"sum\"\n",
+    )]);
+    let output = common::akar(
+        dir.path(),
+        &["sql", "akar.policy", "--dialect", "duckdb"],
+        "",
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty(), "SQL written despite the problems");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = common::stderr(&output);
     for expected in [
         "akar::sql::unsupported",
-        "rule `current_banknotes_for_sale` uses `matches`",
-        "policies/banknotes-2019.policy:",
-        "computed comparison",
-        "cannot be said in SQL; nothing written",
+        "rule `lines` uses `matches` with `(?m) line anchors`",
+        "akar.policy:8",
+        "rule `sum` uses a computed comparison beyond what SQL says exactly",
+        "2 forms cannot be said in SQL; nothing written",
     ] {
         assert!(stderr.contains(expected), "no {expected:?} in:\n{stderr}");
     }
@@ -316,8 +316,8 @@ fn sql_diagnostics_as_a_person_sees_them() {
     let dir = common::folder(&[(
         "akar.policy",
         "schema {\n  id: text\n  title: text\n  price: money\n  cost: money\n}\n\n\
-         rule replica\n  flag listing where title matches \"(?i)\\\\bkw\\\\b\"\n  because \"replicas\"\n\n\
-         rule at_a_loss\n  flag listing where price < cost\n  because \"sold below cost\"\n",
+         rule replica\n  flag listing where title matches \"(?i)kw\\\\b-\"\n  because \"replicas\"\n\n\
+         rule at_a_loss\n  flag listing where price - cost < 0 USD\n  because \"sold below cost\"\n",
     )]);
     let output = common::akar(
         dir.path(),
@@ -339,4 +339,119 @@ fn the_example_in_spark_sql() {
         "2026-11-01",
     ]);
     insta::assert_snapshot!("sql_example_spark", sql);
+}
+
+#[test]
+fn policies_decide_the_bundled_and_a_generated_catalogue_on_duckdb_as_akar_eval() {
+    if !Engine::Duckdb.ready() {
+        return;
+    }
+    let policies = root().join("policies");
+    for at in ["2021-09-01", "2024-06-01", "2026-11-01"] {
+        assert_eq!(agree(Engine::Duckdb, &policies, at, &bundled()), 1_323);
+    }
+    let catalogue = generated(100_000);
+    assert_eq!(
+        agree(Engine::Duckdb, &policies, "2026-11-01", catalogue.path()),
+        100_000
+    );
+}
+
+#[test]
+fn policies_decide_the_bundled_and_a_generated_catalogue_on_spark_as_akar_eval() {
+    if !Engine::Spark.ready() {
+        return;
+    }
+    let policies = root().join("policies");
+    assert_eq!(
+        agree(Engine::Spark, &policies, "2026-11-01", &bundled()),
+        1_323
+    );
+    let catalogue = generated(100_000);
+    assert_eq!(
+        agree(Engine::Spark, &policies, "2026-11-01", catalogue.path()),
+        100_000
+    );
+}
+
+/// Every `test` block's listing in `policies/` and in the documents' policy
+/// blocks that compile to SQL, by the test's date: those a typed table can
+/// hold (a test may give a field a value of the wrong kind, which no column
+/// of the schema's type can hold).
+fn test_listings() -> Vec<(PathBuf, String, Vec<String>)> {
+    use std::collections::BTreeMap;
+    let mut sets: Vec<(PathBuf, akar::plan::Plan)> =
+        vec![(root().join("policies"), common::plan_of_path("policies"))];
+    let docs = tempfile::tempdir().unwrap().keep();
+    for document in ["README.md", "grammar/REFERENCE.md"] {
+        let markdown = std::fs::read_to_string(root().join(document)).unwrap();
+        for (line, text) in common::policy_blocks(&markdown) {
+            if !text.contains("schema") || !text.contains("test ") {
+                continue;
+            }
+            let dir = docs.join(format!("{}-{line}", document.replace('/', "-")));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("doc.policy"), &text).unwrap();
+            let plan = common::plan_of_path(dir.to_str().unwrap());
+            sets.push((dir, plan));
+        }
+    }
+    let mut out = Vec::new();
+    for (path, plan) in sets {
+        let mut by_date: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for case in plan.tests() {
+            if !fits(&plan, &case.given) {
+                continue;
+            }
+            let at = case
+                .at
+                .map_or_else(|| "2026-11-01".to_string(), |d| d.to_string());
+            by_date.entry(at).or_default().push(case.given.to_string());
+        }
+        for (at, listings) in by_date {
+            out.push((path.clone(), at, listings));
+        }
+    }
+    out
+}
+
+/// Whether every field the plan reads holds a value of its schema kind (or
+/// is missing), so that a typed table can hold the listing.
+fn fits(plan: &akar::plan::Plan, listing: &Value) -> bool {
+    use akar::plan::FieldKind;
+    plan.fields().iter().all(|path| {
+        let mut value = listing;
+        for (i, segment) in path.segments.iter().enumerate() {
+            match value.get(segment) {
+                Some(Value::Null) | None => return true,
+                Some(v) if i + 1 < path.segments.len() && !v.is_object() => return false,
+                Some(v) => value = v,
+            }
+        }
+        match plan.slot_kind(path.slot) {
+            None => true,
+            Some(FieldKind::Text | FieldKind::Date | FieldKind::OneOf(_)) => value.is_string(),
+            Some(FieldKind::Number) => value.is_number(),
+            Some(FieldKind::Boolean) => value.is_boolean(),
+            Some(FieldKind::ListOfText) => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string)),
+            Some(FieldKind::Money) => value.is_object(),
+            Some(FieldKind::Object) => value.is_object(),
+        }
+    })
+}
+
+#[test]
+fn every_test_block_listing_is_decided_on_duckdb_as_akar_eval() {
+    if !Engine::Duckdb.ready() {
+        return;
+    }
+    let mut compared = 0;
+    for (policy, at, listings) in test_listings() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), listings.join("\n") + "\n").unwrap();
+        compared += agree(Engine::Duckdb, &policy, &at, file.path());
+    }
+    assert!(compared >= 100, "only {compared} test listings compared");
 }

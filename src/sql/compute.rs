@@ -422,6 +422,19 @@ fn order(a: &Lin, op: CmpOp, b: &Lin, (fa, fb): (Decimal, Decimal)) -> Option<Ex
 /// rounds: the column narrowed to 28 digits, the constant at most 9.
 fn product(base: Option<&Expr>, k: Decimal, div: Option<&Expr>) -> Option<Expr> {
     let column = match (base, div) {
+        // A `match` of constants times a column: the column times each constant.
+        (Some(Expr::Case(arms, default)), Some(d)) => {
+            let each = |value: &Expr| match value {
+                Expr::Number(n) => product(None, exact_mul(*n, k)?, Some(d)),
+                Expr::Null => Some(Expr::Null),
+                _ => None,
+            };
+            let arms = arms
+                .iter()
+                .map(|(when, then)| Some((when.clone(), each(then)?)))
+                .collect::<Option<Vec<_>>>()?;
+            return Some(Expr::Case(arms, Box::new(each(default)?)));
+        }
         (Some(_), Some(_)) => return None,
         (Some(c), None) | (None, Some(c)) => Some(c.clone()),
         (None, None) => None,
@@ -486,7 +499,15 @@ fn reduce(a: Decimal, b: Decimal) -> Option<(Decimal, Decimal)> {
     Some((back(x)?, back(y)?))
 }
 
-/// Whether a currency can be `code`: a column can be any, a literal only itself.
+/// Whether a currency can be `code`: a column can be any, a literal only
+/// itself, a `match` only the currencies of its arms.
 fn can_be(currency: &Expr, code: &str) -> bool {
-    !matches!(currency, Expr::Text(t) if t != code)
+    match currency {
+        Expr::Text(t) => t == code,
+        Expr::Null => false,
+        Expr::Case(arms, default) => {
+            arms.iter().any(|(_, then)| can_be(then, code)) || can_be(default, code)
+        }
+        _ => true,
+    }
 }

@@ -285,7 +285,7 @@ impl<'a> Lower<'a> {
             Test::Matches(pattern) if text => match super::pattern::portable(&pattern.source) {
                 Ok(portable) => sure(Expr::Regex(Box::new(v.clone()), portable)),
                 Err(why) => {
-                    let what = format!("`matches` with {why}, which RE2 and Java read differently");
+                    let what = format!("`matches` with {why} (RE2 and Java read it otherwise)");
                     self.unsupported(rule, &what);
                     Some(Lowered::sure(Expr::Bool(false)))
                 }

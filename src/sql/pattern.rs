@@ -89,7 +89,9 @@ fn edge_chars(hir: &Hir, first: bool) -> Option<ClassUnicode> {
             } else {
                 text.chars().next_back()?
             };
-            Some(ClassUnicode::new([regex_syntax::hir::ClassUnicodeRange::new(c, c)]))
+            Some(ClassUnicode::new([
+                regex_syntax::hir::ClassUnicodeRange::new(c, c),
+            ]))
         }
         HirKind::Class(Class::Unicode(class)) => Some(class.clone()),
         HirKind::Capture(capture) => edge_chars(&capture.sub, first),
@@ -210,7 +212,10 @@ mod tests {
 
     #[test]
     fn patterns_are_written_without_what_engines_read_differently() {
-        assert_eq!(portable("^MD [0-9]{12}$").unwrap(), "\\AMD\\x{20}(?:[0-9]){12}\\z");
+        assert_eq!(
+            portable("^MD [0-9]{12}$").unwrap(),
+            "\\AMD\\x{20}(?:[0-9]){12}\\z"
+        );
         assert!(portable(r"\bkw\b").unwrap().starts_with("(?:\\A|[^"));
         assert!(portable(r"a\bb").is_err());
         assert!(portable(r"\b-").is_err());
