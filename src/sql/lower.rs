@@ -281,7 +281,7 @@ impl<'a> Lower<'a> {
             Test::EndsWith(n) if text => sure(has(lower(), Text::End, n)),
             Test::EndsWithAny(ns) if text => sure(any(ns, |n| has(lower(), Text::End, n))),
             Test::ContainsWord(n) if text => sure(word(lower(), n)),
-            Test::ContainsAnyWord(ns) if text => sure(any(ns, |n| word(lower(), n))),
+            Test::ContainsAnyWord(ns) if text => sure(words(lower(), ns)),
             Test::Matches(pattern) if text => match super::pattern::portable(&pattern.source) {
                 Ok(portable) => sure(Expr::Regex(Box::new(v.clone()), portable)),
                 Err(why) => {
@@ -462,31 +462,57 @@ fn any(needles: &[Needle], each: impl Fn(&Needle) -> Expr) -> Expr {
 /// `contains word`: the needle with no letter or digit joined to it, where it
 /// begins (ends) with one, as a pattern both RE2 and Java read alike.
 fn word(text: Expr, needle: &Needle) -> Expr {
-    let lower = &needle.lower;
+    words(text, std::slice::from_ref(needle))
+}
+
+/// `contains any word`: one pattern for the needles that begin and end alike
+/// (with a letter or digit or not), so a list is searched in a pass or four.
+fn words(text: Expr, needles: &[Needle]) -> Expr {
     let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let mut pattern = String::new();
-    if letter(lower.chars().next()) {
-        pattern.push_str("(^|[^\\p{L}\\p{N}])");
-    }
-    for c in lower.chars() {
-        if c.is_ascii_punctuation() || c == ' ' {
-            pattern.push('\\');
+    let mut groups: [Vec<String>; 4] = Default::default();
+    for needle in needles {
+        let lower = &needle.lower;
+        if lower.is_empty() {
+            continue;
+        }
+        let (starts, ends) = (
+            letter(lower.chars().next()),
+            letter(lower.chars().next_back()),
+        );
+        let mut body = String::new();
+        for c in lower.chars() {
             if c == ' ' {
                 // `\ ` is not an escape RE2 reads: a space class is.
-                pattern.pop();
-                pattern.push_str("[ ]");
+                body.push_str("[ ]");
                 continue;
             }
+            if c.is_ascii_punctuation() {
+                body.push('\\');
+            }
+            body.push(c);
         }
-        pattern.push(c);
+        if let Some(group) = groups.get_mut(usize::from(starts) * 2 + usize::from(ends)) {
+            group.push(body);
+        }
     }
-    if letter(lower.chars().next_back()) {
-        pattern.push_str("([^\\p{L}\\p{N}]|$)");
+    let mut patterns = Vec::new();
+    for (at, group) in groups.iter().enumerate() {
+        if group.is_empty() {
+            continue;
+        }
+        let mut pattern = String::new();
+        if at >= 2 {
+            pattern.push_str("(^|[^\\p{L}\\p{N}])");
+        }
+        pattern.push_str("(?:");
+        pattern.push_str(&group.join("|"));
+        pattern.push(')');
+        if at % 2 == 1 {
+            pattern.push_str("([^\\p{L}\\p{N}]|$)");
+        }
+        patterns.push(Expr::Regex(Box::new(text.clone()), pattern).or_false());
     }
-    if lower.is_empty() {
-        return Expr::Bool(false);
-    }
-    Expr::Regex(Box::new(text), pattern)
+    Expr::or(patterns)
 }
 
 /// `amount OP num / den` for amounts of at most 10 decimal places, without
