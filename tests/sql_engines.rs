@@ -301,6 +301,22 @@ fn forms_sql_cannot_say_exactly_are_diagnostics_with_their_place() {
     ] {
         assert!(stderr.contains(expected), "no {expected:?} in:\n{stderr}");
     }
+    let offset = common::folder(&[(
+        "akar.policy",
+        "timezone \"+07:00\"\nschema {\n  id: text\n  listed_at: date\n}\n\n\
+         rule new_year\n  flag listing where listed_at == 2024-01-01\n  because \"new year\"\n",
+    )]);
+    let output = common::akar(
+        offset.path(),
+        &["sql", "akar.policy", "--dialect", "spark"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        common::stderr(&output).contains("a `timezone` given as an offset"),
+        "{}",
+        common::stderr(&output)
+    );
     let untyped = Command::new(AKAR)
         .args(["sql", "benches/four-rules.policy", "--dialect", "spark"])
         .output()

@@ -99,7 +99,10 @@ impl Lower<'_> {
         reads.extend(right.reads);
         let present = Expr::and(reads.into_iter().map(|r| r.null_test().not()).collect());
         let (value, error) = match (left.val, right.val) {
-            (Val::Text(a), Val::Text(b)) => (self.texts(a, c.op, b)?, None),
+            (Val::Text(a), Val::Text(b)) => {
+                self.zoned(rule);
+                (self.texts(a, c.op, b)?, None)
+            }
             (Val::Bool(a), Val::Bool(b)) => (bools(a, c.op, b)?, None),
             (Val::Number(a), Val::Number(b))
             | (Val::Number(a), Val::Money(b, _))

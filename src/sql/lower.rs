@@ -35,6 +35,8 @@ pub struct Lower<'a> {
     pub sources: &'a Sources,
     /// The time zone as the dialects name it.
     pub zone: String,
+    /// Whether it is a fixed offset, which DuckDB's zone functions do not read.
+    pub fixed_zone: bool,
     pub problems: Vec<SqlError>,
 }
 
@@ -73,6 +75,16 @@ impl<'a> Lower<'a> {
             ),
             "evaluate this policy set with `akar eval`, or leave the rule out of the SQL",
         );
+    }
+
+    /// A problem if days are read in a fixed-offset zone.
+    pub(super) fn zoned(&mut self, rule: &Rule) {
+        if self.fixed_zone {
+            self.unsupported(
+                rule,
+                "dates in a `timezone` given as an offset (write a named zone, e.g. `Asia/Jakarta`)",
+            );
+        }
     }
 
     /// The kind the schema gives a field, or a problem.
@@ -304,6 +316,7 @@ impl<'a> Lower<'a> {
             (Value::Number(n), FieldKind::Number) => threshold(v, op, *n, Decimal::ONE)?,
             (Value::Money(m), FieldKind::Money) => return self.money(read, op, m, rule),
             (Value::Date(d), FieldKind::Date) => {
+                self.zoned(rule);
                 let day = Expr::DayOf(Box::new(v), self.zone.clone());
                 Expr::compare(day, op, Expr::Date(*d)).or_false()
             }

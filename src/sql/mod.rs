@@ -58,6 +58,7 @@ pub fn compile(plan: &Plan, sources: &Sources, options: &Options) -> Result<Stri
         plan,
         sources,
         zone: zone_name(plan.zone()),
+        fixed_zone: matches!(plan.zone(), Zone::Fixed(_)),
         problems: Vec::new(),
     };
     let in_force: Vec<usize> = (0..plan.rules().len())
