@@ -458,16 +458,97 @@ fn fits(plan: &akar::plan::Plan, listing: &Value) -> bool {
     })
 }
 
+/// As [`agree`] for many policy sets, dates and catalogues, in one engine
+/// session (`run.py --jobs`); returns how many listings were compared.
+fn agree_all(engine: Engine, jobs: &[(PathBuf, String, PathBuf)]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = Vec::new();
+    for (n, (policy, at, listings)) in jobs.iter().enumerate() {
+        let policy = policy.to_str().unwrap();
+        let compile = |extra: &[&str]| {
+            let mut args = vec!["sql", policy, "--dialect", engine.name(), "--at", at];
+            args.extend(["--line-column", "_line"]);
+            args.extend(extra);
+            run(&args)
+        };
+        let (sql, columns) = (
+            dir.path().join(format!("{n}.sql")),
+            dir.path().join(format!("{n}.columns")),
+        );
+        std::fs::write(&sql, compile(&[])).unwrap();
+        std::fs::write(&columns, compile(&["--columns"])).unwrap();
+        list.push(serde_json::json!({
+            "sql": sql, "columns": columns, "listings": listings,
+            "out": dir.path().join(format!("{n}.rows")),
+        }));
+    }
+    let jobs_file = dir.path().join("jobs.json");
+    std::fs::write(&jobs_file, serde_json::to_string(&list).unwrap()).unwrap();
+    let output = Command::new("python3")
+        .arg(root().join("tests/sql/run.py"))
+        .args(["--engine", engine.name(), "--jobs"])
+        .arg(&jobs_file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{} failed:\n{}",
+        engine.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut compared = 0;
+    for (n, (policy, at, listings)) in jobs.iter().enumerate() {
+        let (policy, listings) = (policy.to_str().unwrap(), listings.to_str().unwrap());
+        let expected = records(&run(&["eval", policy, "--at", at, "--listings", listings]));
+        let rows = std::fs::read_to_string(dir.path().join(format!("{n}.rows"))).unwrap();
+        let got = records(&rows);
+        assert_eq!(
+            expected.len(),
+            got.len(),
+            "{policy} at {at}: another number of rows"
+        );
+        for (want, have) in expected.iter().zip(&got) {
+            assert_eq!(
+                have,
+                want,
+                "{} decides differently ({policy} at {at})",
+                engine.name()
+            );
+        }
+        compared += expected.len();
+    }
+    compared
+}
+
+/// The test-block listings as files, one per policy set and date.
+fn test_listing_jobs(dir: &Path) -> Vec<(PathBuf, String, PathBuf)> {
+    test_listings()
+        .into_iter()
+        .enumerate()
+        .map(|(n, (policy, at, listings))| {
+            let file = dir.join(format!("tests-{n}.ndjson"));
+            std::fs::write(&file, listings.join("\n") + "\n").unwrap();
+            (policy, at, file)
+        })
+        .collect()
+}
+
 #[test]
 fn every_test_block_listing_is_decided_on_duckdb_as_akar_eval() {
     if !Engine::Duckdb.ready() {
         return;
     }
-    let mut compared = 0;
-    for (policy, at, listings) in test_listings() {
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), listings.join("\n") + "\n").unwrap();
-        compared += agree(Engine::Duckdb, &policy, &at, file.path());
+    let dir = tempfile::tempdir().unwrap();
+    let compared = agree_all(Engine::Duckdb, &test_listing_jobs(dir.path()));
+    assert!(compared >= 100, "only {compared} test listings compared");
+}
+
+#[test]
+fn every_test_block_listing_is_decided_on_spark_as_akar_eval() {
+    if !Engine::Spark.ready() {
+        return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let compared = agree_all(Engine::Spark, &test_listing_jobs(dir.path()));
     assert!(compared >= 100, "only {compared} test listings compared");
 }

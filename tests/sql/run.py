@@ -7,6 +7,7 @@ and writes its rows as NDJSON, one per listing, for the differential tests
            --listings CATALOGUE.ndjson [--out ROWS.ndjson] [--time]
     run.py --engine duckdb|spark --sql QUERY.sql --columns COLUMNS.txt \
            --listings CATALOGUE.ndjson --bench OUT
+    run.py --engine duckdb|spark --jobs JOBS.json   # many queries, one session
 
 With `--bench`, the engine runs end to end as `akar eval` does — NDJSON read,
 every listing decided, NDJSON written to OUT (a directory for Spark) — and the
@@ -66,7 +67,7 @@ def duckdb_rows(sql, columns, path):
     return rows, time.perf_counter() - started
 
 
-def spark_rows(sql, columns, path):
+def spark_session():
     from pyspark.sql import SparkSession
 
     spark = (
@@ -81,14 +82,60 @@ def spark_rows(sql, columns, path):
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def spark_query(spark, sql, columns, path):
     frame = spark.read.schema(columns).option("mode", "FAILFAST").json(path)
     frame.cache().count()
     frame.createOrReplaceTempView("listings")
     started = time.perf_counter()
     rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
     elapsed = time.perf_counter() - started
-    spark.stop()
+    frame.unpersist()
     return rows, elapsed
+
+
+def spark_rows(sql, columns, path):
+    spark = spark_session()
+    try:
+        return spark_query(spark, sql, columns, path)
+    finally:
+        spark.stop()
+
+
+def write_rows(rows, out):
+    rows.sort(key=lambda r: r["line"])
+    for row in rows:
+        out.write(json.dumps(plain(row), ensure_ascii=False, sort_keys=True))
+        out.write("\n")
+
+
+def run_jobs(engine, jobs_path):
+    """Many queries in one session (Spark starts once): a JSON list of
+    {"sql", "columns", "listings", "out"} file paths."""
+    with open(jobs_path, encoding="utf-8") as f:
+        jobs = json.load(f)
+    spark = spark_session() if engine == "spark" else None
+    try:
+        for job in jobs:
+            with open(job["sql"], encoding="utf-8") as f:
+                sql = f.read()
+            with open(job["columns"], encoding="utf-8") as f:
+                columns = f.read().strip()
+            path = numbered(job["listings"])
+            try:
+                if spark is None:
+                    rows, _ = duckdb_rows(sql, columns, path)
+                else:
+                    rows, _ = spark_query(spark, sql, columns, path)
+            finally:
+                os.unlink(path)
+            with open(job["out"], "w", encoding="utf-8") as out:
+                write_rows(rows, out)
+    finally:
+        if spark is not None:
+            spark.stop()
 
 
 def duckdb_bench(sql, columns, path, out):
@@ -128,13 +175,16 @@ def spark_bench(sql, columns, path, out):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
-    parser.add_argument("--sql", required=True)
-    parser.add_argument("--columns", required=True)
-    parser.add_argument("--listings", required=True)
+    parser.add_argument("--sql")
+    parser.add_argument("--columns")
+    parser.add_argument("--listings")
+    parser.add_argument("--jobs")
     parser.add_argument("--out")
     parser.add_argument("--time", action="store_true")
     parser.add_argument("--bench")
     args = parser.parse_args()
+    if args.jobs:
+        return run_jobs(args.engine, args.jobs)
     with open(args.sql, encoding="utf-8") as f:
         sql = f.read()
     with open(args.columns, encoding="utf-8") as f:
@@ -149,11 +199,8 @@ def main():
         rows, elapsed = run(sql, columns, path)
     finally:
         os.unlink(path)
-    rows.sort(key=lambda r: r["line"])
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    for row in rows:
-        out.write(json.dumps(plain(row), ensure_ascii=False, sort_keys=True))
-        out.write("\n")
+    write_rows(rows, out)
     if args.out:
         out.close()
     if args.time:
