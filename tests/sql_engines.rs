@@ -104,53 +104,10 @@ fn records(text: &str) -> Vec<Value> {
 /// Runs `policy` on `engine` over `listings` and compares every record with
 /// `akar eval`; returns how many listings were compared.
 fn agree(engine: Engine, policy: &Path, at: &str, listings: &Path) -> usize {
-    let dir = tempfile::tempdir().unwrap();
-    let (policy, listings) = (policy.to_str().unwrap(), listings.to_str().unwrap());
-    let compile = |extra: &[&str]| {
-        let mut args = vec!["sql", policy, "--dialect", engine.name(), "--at", at];
-        args.extend(["--line-column", "_line"]);
-        args.extend(extra);
-        run(&args)
-    };
-    let (sql, columns) = (dir.path().join("q.sql"), dir.path().join("columns"));
-    std::fs::write(&sql, compile(&[])).unwrap();
-    std::fs::write(&columns, compile(&["--columns"])).unwrap();
-    let rows = dir.path().join("rows.ndjson");
-    let output = Command::new("python3")
-        .arg(root().join("tests/sql/run.py"))
-        .args(["--engine", engine.name()])
-        .arg("--sql")
-        .arg(&sql)
-        .arg("--columns")
-        .arg(&columns)
-        .args(["--listings", listings])
-        .arg("--out")
-        .arg(&rows)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{} failed:\n{}",
-        engine.name(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let expected = records(&run(&["eval", policy, "--at", at, "--listings", listings]));
-    let got = records(&std::fs::read_to_string(&rows).unwrap());
-    assert_eq!(
-        expected.len(),
-        got.len(),
-        "{} gave another number of rows",
-        engine.name()
-    );
-    for (want, have) in expected.iter().zip(&got) {
-        assert_eq!(
-            have,
-            want,
-            "{} decides differently from akar eval",
-            engine.name()
-        );
-    }
-    expected.len()
+    agree_all(
+        engine,
+        &[(policy.to_path_buf(), at.to_string(), listings.to_path_buf())],
+    )
 }
 
 fn traps() -> PathBuf {

@@ -83,18 +83,7 @@ pub(super) fn holds<'a, N: Node + 'a>(
 
 /// The name a failure reports: the first field or derived value the term reads.
 fn term_name(plan: &Plan, term: &Term) -> String {
-    let mut name = None;
-    term.visit(&mut |t| {
-        if name.is_some() {
-            return;
-        }
-        name = match t {
-            Term::Field(path) => Some(path.dotted.clone()),
-            Term::Derived(index) => plan.derived().get(*index).map(|d| d.name.clone()),
-            _ => None,
-        };
-    });
-    name.unwrap_or_default()
+    plan.term_name(term)
 }
 
 fn value<'a, N: Node + 'a>(

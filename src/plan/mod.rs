@@ -202,6 +202,23 @@ impl Plan {
         self.shared.get(id).map_or("", |s| s.name.as_str())
     }
 
+    /// The name a failure of a computed value reports: the first field or
+    /// derived value the term reads.
+    pub fn term_name(&self, term: &Term) -> String {
+        let mut name = None;
+        term.visit(&mut |t| {
+            if name.is_some() {
+                return;
+            }
+            name = match t {
+                Term::Field(path) => Some(path.dotted.clone()),
+                Term::Derived(index) => self.derived.get(*index).map(|d| d.name.clone()),
+                _ => None,
+            };
+        });
+        name.unwrap_or_default()
+    }
+
     /// The name of what an operand reads: a field path or a derived field.
     pub fn operand_name<'a>(&'a self, operand: &'a Operand) -> &'a str {
         match operand {

@@ -94,7 +94,7 @@ impl Lower<'_> {
     fn try_computed(&mut self, c: &Comparison, rule: &Rule) -> Option<Lowered> {
         let left = self.term(&c.left, rule)?;
         let right = self.term(&c.right, rule)?;
-        let name = term_name(self, &c.left);
+        let name = self.plan.term_name(&c.left);
         let mut reads = left.reads;
         reads.extend(right.reads);
         let present = Expr::and(reads.into_iter().map(|r| r.null_test().not()).collect());
@@ -459,21 +459,6 @@ fn product(base: Option<&Expr>, k: Decimal, div: Option<&Expr>) -> Option<Expr> 
         return None;
     }
     Some(Expr::Times(Box::new(column), k))
-}
-
-fn term_name(lower: &Lower<'_>, term: &Term) -> String {
-    let mut name = None;
-    term.visit(&mut |t| {
-        if name.is_some() {
-            return;
-        }
-        name = match t {
-            Term::Field(path) => Some(path.dotted.clone()),
-            Term::Derived(index) => lower.plan.derived().get(*index).map(|d| d.name.clone()),
-            _ => None,
-        };
-    });
-    name.unwrap_or_default()
 }
 
 /// `(a, b)` divided by their greatest common divisor (as whole numbers at a

@@ -131,13 +131,7 @@ fn query(
         let Some(rule) = plan.rule(index) else {
             continue;
         };
-        let mut by: Vec<usize> = rule
-            .overridden_by
-            .iter()
-            .copied()
-            .filter(|b| in_force.contains(b))
-            .collect();
-        by.sort_unstable();
+        let by = overriders(rule, &in_force);
         let beaten: Vec<Expr> = by.iter().filter_map(|b| applies.get(b).cloned()).collect();
         let own = Expr::Local(m(index));
         applies.insert(index, Expr::and(vec![own, Expr::or(beaten).not()]));
@@ -181,13 +175,7 @@ fn query(
             reasons.push(when_applies(*index, Expr::text(rule.reason())));
             decided.push((rule.action, *index));
         }
-        let mut by: Vec<usize> = rule
-            .overridden_by
-            .iter()
-            .copied()
-            .filter(|b| in_force.contains(b))
-            .collect();
-        by.sort_unstable();
+        let by = overriders(rule, &in_force);
         if !by.is_empty() {
             let arms = by
                 .iter()
@@ -251,6 +239,18 @@ fn query(
         options.table
     ));
     sql
+}
+
+/// The rules in force that override `rule`, in policy order.
+fn overriders(rule: &crate::plan::Rule, in_force: &std::collections::HashSet<usize>) -> Vec<usize> {
+    let mut by: Vec<usize> = rule
+        .overridden_by
+        .iter()
+        .copied()
+        .filter(|b| in_force.contains(b))
+        .collect();
+    by.sort_unstable();
+    by
 }
 
 fn header(plan: &Plan, options: &Options) -> String {
