@@ -150,7 +150,7 @@ fn duckdb_decides_the_traps_as_akar_eval() {
                 at,
                 &traps().join("listings.ndjson")
             ),
-            75
+            76
         );
     }
 }
@@ -188,7 +188,7 @@ fn spark_decides_the_traps_and_the_catalogues_as_akar_eval() {
             "2024-03-01",
             &traps().join("listings.ndjson")
         ),
-        75
+        76
     );
     let four = four_rules();
     assert_eq!(
