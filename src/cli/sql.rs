@@ -60,10 +60,7 @@ pub fn run(args: &SqlArgs) -> Exit {
     let compiled = compile(&plan, &sources, &options);
     let problems = match compiled {
         Ok(_) if args.columns => {
-            println!(
-                "{}",
-                columns(&plan, dialect, options.line.as_deref()).unwrap_or_default()
-            );
+            println!("{}", columns(&plan, dialect, options.line.as_deref()));
             return Exit::Ok;
         }
         Ok(sql) => {

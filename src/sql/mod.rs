@@ -267,7 +267,7 @@ fn header(plan: &Plan, options: &Options) -> String {
         "-- akar sql --dialect {dialect} --at {}: {in_force} of {} rules in force\n-- columns read: {}\n",
         options.at,
         plan.rules().len(),
-        columns(plan, options.dialect, options.line.as_deref()).unwrap_or_default()
+        columns(plan, options.dialect, options.line.as_deref())
     )
 }
 
@@ -275,7 +275,7 @@ fn header(plan: &Plan, options: &Options) -> String {
 /// dialect's form for loading NDJSON: DuckDB's `read_json(..., columns = {...})`
 /// struct, Spark's DDL schema string. Fields without a kind are missing from it
 /// (compiling reports them).
-pub fn columns(plan: &Plan, dialect: Dialect, line: Option<&str>) -> Option<String> {
+pub fn columns(plan: &Plan, dialect: Dialect, line: Option<&str>) -> String {
     let mut tree = Tree::default();
     tree.add(&["id".to_string()], Some(&FieldKind::Text));
     for path in plan.fields() {
@@ -302,10 +302,10 @@ pub fn columns(plan: &Plan, dialect: Dialect, line: Option<&str>) -> Option<Stri
             Dialect::Spark => format!("{} BIGINT", render.ident(line)),
         });
     }
-    Some(match dialect {
+    match dialect {
         Dialect::Duckdb => format!("{{{}}}", items.join(", ")),
         Dialect::Spark => items.join(", "),
-    })
+    }
 }
 
 /// Nested columns, in the order fields are first read.

@@ -268,12 +268,8 @@ impl Render {
             self.expr(&quote),
             self.string("\\\"")
         );
-        let json = format!("('\"' || {escaped} || '\"')");
-        let json = if self.dialect == Dialect::Spark {
-            json.replace("'\"'", &self.string("\""))
-        } else {
-            json
-        };
+        let mark = self.string("\"");
+        let json = format!("({mark} || {escaped} || {mark})");
         let _ = write!(
             out,
             "(CASE WHEN length({json}) > 40 THEN left({json}, 40) || {} ELSE {json} END)",
